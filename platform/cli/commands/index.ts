@@ -1,0 +1,6 @@
+import type { Command } from '../Command.js';
+import { typesCommand } from './types.js';
+import { validateCommand } from './validate.js';
+
+/** Every `mesh` command, in the order `mesh --help` lists them. */
+export const COMMANDS: readonly Command[] = [validateCommand, typesCommand];

@@ -1,0 +1,42 @@
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import type { Options } from 'ajv';
+import addFormatsModule from 'ajv-formats';
+import { addMeshVocabulary } from './vocabulary.js';
+
+// ajv-formats is CommonJS; under NodeNext its default export arrives as the module namespace.
+const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
+
+/** Formats that contracts may use: those ajv-formats implements. */
+export const KNOWN_FORMATS: ReadonlySet<string> = new Set([
+  'date', 'time', 'date-time', 'iso-time', 'iso-date-time', 'duration', 'uri', 'uri-reference', 'uri-template', 'url',
+  'email', 'hostname', 'ipv4', 'ipv6', 'regex', 'uuid', 'json-pointer', 'json-pointer-uri-fragment',
+  'relative-json-pointer', 'byte', 'int32', 'int64', 'float', 'double', 'password', 'binary',
+]);
+
+export type ContractAjv = Ajv2020;
+
+/**
+ * An Ajv instance for contracts: draft 2020-12, strict mode (unknown keywords and formats are errors), the
+ * formats of ajv-formats, and the mesh vocabulary. `allErrors` collects every failure of a record, for
+ * dead-letter output; leave it off where only the verdict matters, it is faster.
+ */
+export function createContractAjv(options: { allErrors?: boolean } & Pick<Options, 'logger'> = {}): ContractAjv {
+  const ajv = new Ajv2020({
+    strict: true,
+    strictRequired: false,
+    strictTypes: false,
+    strictTuples: false,
+    allErrors: options.allErrors ?? false,
+    logger: options.logger ?? false,
+    code: { regExp: unicodeRegExp },
+  });
+  addFormats(ajv);
+  addMeshVocabulary(ajv);
+  return ajv;
+}
+
+/** Patterns compile with the `u` flag, as JSON Schema (ECMA-262 with Unicode) expects. */
+function unicodeRegExp(pattern: string, flags: string): RegExp {
+  return new RegExp(pattern, flags.includes('u') ? flags : flags + 'u');
+}
+unicodeRegExp.code = 'new RegExp';

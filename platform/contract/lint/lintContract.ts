@@ -1,0 +1,58 @@
+import type { Problem } from '../../problems/Problem.js';
+import { ProblemCode } from '../../problems/codes.js';
+import { problemAt } from '../../source/SourceDocument.js';
+import { toPointer } from '../../util/jsonPointer.js';
+import { isObject } from '../../util/guards.js';
+import type { Contract } from '../Contract.js';
+import { walkSchemas } from '../schemaKeywords.js';
+import type { SchemaResolver } from '../SchemaResolver.js';
+import { piiReason } from './piiNames.js';
+
+/**
+ * What a reviewer would flag in a contract, as warnings: a property without a description, a port contract
+ * without a primary key, a field whose name looks like personal data but is not marked `x-pii`, and a PII
+ * field without a classification (or classified `public`). A property given by `$ref` is described by the
+ * `$ref`'s target when it has no description of its own.
+ */
+export function lintContract(contract: Contract, resolver: SchemaResolver, options: { isPortContract: boolean }): Problem[] {
+  const problems: Problem[] = [];
+  const warn = (code: Problem['code'], pointer: string, message: string, part: 'key' | 'value' = 'value') =>
+    problems.push(problemAt(contract.document, code, 'warning', pointer, message, part));
+
+  if (options.isPortContract && isObject(contract.schema) && contract.schema['x-primary-key'] === undefined) {
+    warn(ProblemCode.LINT_PRIMARY_KEY_MISSING, '', 'no "x-primary-key": consumers cannot join or deduplicate records, and uniqueness is not measured');
+  }
+
+  // Classification inherited from the nearest enclosing schema that sets one.
+  const classificationAt = new Map<string, unknown>();
+  walkSchemas(contract.schema, contract.uri, ({ schema, path, baseUri }) => {
+    const pointer = toPointer(path);
+    const parentPointer = toPointer(path.slice(0, -2));
+    const inherited = classificationAt.get(path.length >= 2 ? parentPointer : '');
+    const own = isObject(schema) ? schema['x-classification'] : undefined;
+    classificationAt.set(pointer, own ?? inherited);
+
+    if (path.length < 2 || path[path.length - 2] !== 'properties' || !isObject(schema)) return;
+    const name = path[path.length - 1]!;
+    const target = typeof schema['$ref'] === 'string' ? resolver.resolve(schema['$ref'], baseUri)?.schema : undefined;
+    const read = (keyword: string): unknown => schema[keyword] ?? (isObject(target) ? target[keyword] : undefined);
+
+    if (typeof read('description') !== 'string' || (read('description') as string).trim() === '') {
+      warn(ProblemCode.LINT_DESCRIPTION_MISSING, pointer, `property "${name}" has no description`, 'key');
+    }
+    const pii = read('x-pii');
+    const reason = piiReason(name);
+    if (pii === undefined && reason) {
+      warn(ProblemCode.LINT_PII_UNMARKED, pointer, `property "${name}" looks like personal data (${reason}); mark it "x-pii": true, or "x-pii": false if it is not`, 'key');
+    }
+    if (pii === true) {
+      const classification = read('x-classification') ?? inherited;
+      if (classification === undefined) {
+        warn(ProblemCode.LINT_PII_UNCLASSIFIED, pointer, `PII property "${name}" has no "x-classification" (confidential or restricted)`, 'key');
+      } else if (classification === 'public') {
+        warn(ProblemCode.LINT_PII_UNCLASSIFIED, pointer + '/x-classification', `PII property "${name}" is classified "public"`);
+      }
+    }
+  });
+  return problems;
+}

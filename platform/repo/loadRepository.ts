@@ -1,0 +1,73 @@
+import { readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { checkContracts } from '../contract/checkContracts.js';
+import { loadContracts } from '../contract/loadContracts.js';
+import { recordShape } from '../contract/recordFields.js';
+import { loadManifest } from '../manifest/loadManifest.js';
+import type { Problem } from '../problems/Problem.js';
+import { compareProblems } from '../problems/Problem.js';
+import { mapLimit } from '../util/mapLimit.js';
+import { listRepositoryFiles } from './listRepositoryFiles.js';
+import { ProductGraph } from './ProductGraph.js';
+import type { Product, Repository } from './Repository.js';
+import { REPOSITORY_RULES, type RuleContext } from './rules/index.js';
+
+/**
+ * Reads a repository and checks all of it: every manifest against the schema, every contract (structure,
+ * lint, Ajv compilation), then every repository rule. Never throws on bad content: everything wrong is in
+ * `problems`, sorted by file and position.
+ */
+export async function loadRepository(rootDir: string): Promise<Repository> {
+  const root = resolve(rootDir);
+  const files = await listRepositoryFiles(root);
+  const problems: Problem[] = [...files.problems];
+
+  const manifests = await mapLimit(files.manifests, 64, (file) => loadManifest(root, file));
+  const products = new Map<string, Product>();
+  const knownPorts = new Map<string, Set<string>>();
+  for (const loaded of manifests) {
+    problems.push(...loaded.problems);
+    if (loaded.id !== undefined && !knownPorts.has(loaded.id)) knownPorts.set(loaded.id, new Set(loaded.ports));
+    if (loaded.manifest && loaded.document && !products.has(loaded.manifest.id)) {
+      const dir = loaded.file.slice(0, loaded.file.lastIndexOf('/'));
+      products.set(loaded.manifest.id, { id: loaded.manifest.id, file: loaded.file, dir, document: loaded.document, manifest: loaded.manifest });
+    }
+  }
+
+  const loadedContracts = await loadContracts(root, files.contracts);
+  problems.push(...loadedContracts.problems);
+  const portContracts = new Set<string>();
+  for (const product of products.values()) for (const output of product.manifest.outputs) portContracts.add(output.contract);
+  const checked = checkContracts(loadedContracts, root, portContracts);
+  problems.push(...checked.problems);
+
+  const sql = new Map<string, string>();
+  for (const product of products.values()) {
+    for (const step of product.manifest.pipeline?.steps ?? []) {
+      const file = step.sql !== undefined ? `${product.dir}/${step.sql}` : undefined;
+      if (file !== undefined && files.all.has(file)) sql.set(file, await readFile(join(root, file), 'utf8'));
+    }
+  }
+
+  const graph = new ProductGraph([...products.values()].map((p) => p.manifest));
+  const repository = { root, manifests, products, contracts: checked.contracts, files: files.all, graph };
+  const fieldCache = new Map<string, ReadonlySet<string> | undefined>();
+  const context: RuleContext = {
+    repository,
+    knownPorts,
+    sqlText: (file) => sql.get(file),
+    fieldsOf(productId, port) {
+      const contractFile = products.get(productId)?.manifest.outputs.find((o) => o.port === port)?.contract;
+      if (contractFile === undefined || !checked.contracts.isCompilable(contractFile)) return undefined;
+      if (!fieldCache.has(contractFile)) {
+        const contract = checked.contracts.get(contractFile)!;
+        const shape = recordShape(contract.schema, contract.uri, checked.contracts.resolver);
+        fieldCache.set(contractFile, new Set(shape.fields.map((f) => f.name)));
+      }
+      return fieldCache.get(contractFile);
+    },
+  };
+  for (const rule of REPOSITORY_RULES) rule.check(context, (problem) => problems.push(problem));
+  problems.sort(compareProblems);
+  return { ...repository, problems };
+}

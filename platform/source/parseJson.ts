@@ -1,0 +1,89 @@
+import { parse as parseLoose, parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
+import { ProblemCode } from '../problems/codes.js';
+import { parsePointer } from '../util/jsonPointer.js';
+import { inspectValue, type DocumentLimits, DEFAULT_DOCUMENT_LIMITS } from './inspectValue.js';
+import type { ParsedSource } from './parseYaml.js';
+import { LineIndex, problemAt, problemInFile, type Position, type PositionPart, type SourceDocument } from './SourceDocument.js';
+
+/**
+ * Parses strict JSON with the engine's `JSON.parse` (fast path) and builds a syntax tree only when a position
+ * is asked for, so that valid files cost a plain parse. Syntax errors are located with jsonc-parser.
+ */
+export function parseJson(file: string, text: string, limits: DocumentLimits = DEFAULT_DOCUMENT_LIMITS): ParsedSource {
+  const lines = new LineIndex(text);
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return { document: jsonDocument(file, text, undefined, lines), problems: [syntaxProblem(file, text, lines)] };
+  }
+  const document = jsonDocument(file, text, value, lines);
+  const problems = inspectValue(value, limits).map((finding) =>
+    finding.kind === 'unsafe-key'
+      ? problemAt(document, ProblemCode.UNSAFE_KEY, 'error', finding.pointer, 'the key "__proto__" is not allowed', 'key')
+      : problemAt(document, ProblemCode.DOCUMENT_TOO_DEEP, 'error', finding.pointer, `nesting deeper than ${limits.maxDepth} levels`),
+  );
+  if (problems.length > 0) return { document: jsonDocument(file, text, undefined, lines), problems };
+  return { document, problems };
+}
+
+function syntaxProblem(file: string, text: string, lines: LineIndex) {
+  const errors: ParseError[] = [];
+  parseLoose(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+  const first = errors[0];
+  if (!first) return problemInFile(file, ProblemCode.JSON_SYNTAX, 'error', `${file} is not valid JSON`);
+  return problemInFile(
+    file,
+    ProblemCode.JSON_SYNTAX,
+    'error',
+    `JSON syntax: ${describeParseError(printParseErrorCode(first.error))}`,
+    lines.position(first.offset),
+  );
+}
+
+function describeParseError(code: string): string {
+  // jsonc-parser names errors like "CommaExpected"; spell them as words.
+  return code.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
+}
+
+function jsonDocument(file: string, text: string, value: unknown, lines: LineIndex): SourceDocument {
+  let tree: Node | undefined | null = null;
+  return {
+    file,
+    text,
+    value,
+    position(pointer: string, part: PositionPart = 'value'): Position {
+      if (tree === null) tree = parseTree(text, [], { disallowComments: true }) ?? undefined;
+      if (!tree) return { line: 1, column: 1 };
+      return lines.position(locateJson(tree, parsePointer(pointer), part));
+    },
+  };
+}
+
+function locateJson(root: Node, segments: readonly string[], part: PositionPart): number {
+  let node = root;
+  let offset = root.offset;
+  for (let i = 0; i < segments.length; i++) {
+    const segment = segments[i]!;
+    const last = i === segments.length - 1;
+    if (node.type === 'object') {
+      // Later duplicates win in JSON.parse, so search from the end.
+      const property = node.children?.findLast((p) => p.children?.[0]?.value === segment);
+      const key = property?.children?.[0];
+      const value = property?.children?.[1];
+      if (!key) return offset;
+      if (last && part === 'key') return key.offset;
+      if (!value) return key.offset;
+      node = value;
+      offset = last ? value.offset : key.offset;
+    } else if (node.type === 'array') {
+      const item = /^\d+$/.test(segment) ? node.children?.[Number(segment)] : undefined;
+      if (!item) return offset;
+      node = item;
+      offset = item.offset;
+    } else {
+      return offset;
+    }
+  }
+  return offset;
+}
