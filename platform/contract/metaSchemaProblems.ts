@@ -4,6 +4,8 @@ import { ProblemCode } from '../problems/codes.js';
 import { problemAt, type SourceDocument } from '../source/SourceDocument.js';
 import { createContractAjv, type ContractAjv } from './createContractAjv.js';
 
+const DRAFT_2020_12_META = 'https://json-schema.org/draft/2020-12/schema';
+
 let metaAjv: ContractAjv | undefined;
 
 /**
@@ -12,7 +14,8 @@ let metaAjv: ContractAjv | undefined;
  */
 export function metaSchemaProblems(document: SourceDocument, schema: unknown): Problem[] {
   metaAjv ??= createContractAjv({ allErrors: true });
-  if (metaAjv.validateSchema(schema as object) === true) return [];
+  // Always the draft 2020-12 meta-schema, whatever `$schema` says: another dialect is reported on its own.
+  if (metaAjv.validate(DRAFT_2020_12_META, schema) === true) return [];
   const byPath = new Map<string, ErrorObject>();
   for (const error of metaAjv.errors ?? []) {
     if (!byPath.has(error.instancePath)) byPath.set(error.instancePath, error);

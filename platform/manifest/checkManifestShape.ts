@@ -59,7 +59,11 @@ function toProblem(document: SourceDocument, error: ErrorObject): Problem | unde
       return undefined;
     case 'required': {
       const missing = String(params['missingProperty']);
-      return problemAt(document, ProblemCode.MANIFEST_FIELD_MISSING, 'error', childPointer(at, missing), `${describeField(childPointer(at, missing))} is required`);
+      const pointer = childPointer(at, missing);
+      // Conditional requirements (then/else branches) carry a description that says what is really needed.
+      const why = /\/(then|else)\/required$/.test(error.schemaPath) && isObject(error.parentSchema) ? error.parentSchema['description'] : undefined;
+      const message = typeof why === 'string' ? `${describeField(pointer)} is required: ${why}` : `${describeField(pointer)} is required`;
+      return problemAt(document, ProblemCode.MANIFEST_FIELD_MISSING, 'error', pointer, message);
     }
     case 'additionalProperties': {
       const extra = String(params['additionalProperty']);

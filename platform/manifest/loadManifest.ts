@@ -18,12 +18,14 @@ export interface LoadedManifest {
   /** What can still be read from a manifest that does not match the schema, so that others can resolve it. */
   readonly id: string | undefined;
   readonly ports: readonly string[];
+  /** Contract files named by output ports, read the same way. */
+  readonly contracts: readonly string[];
   readonly problems: Problem[];
 }
 
 export async function loadManifest(root: string, file: string): Promise<LoadedManifest> {
   const read = await readSource(join(root, file), file, FILE_LIMITS.manifest);
-  if (!read.ok) return { file, document: undefined, manifest: undefined, id: undefined, ports: [], problems: [read.problem] };
+  if (!read.ok) return { file, document: undefined, manifest: undefined, id: undefined, ports: [], contracts: [], problems: [read.problem] };
   return parseManifest(file, read.text);
 }
 
@@ -31,14 +33,12 @@ export async function loadManifest(root: string, file: string): Promise<LoadedMa
 export function parseManifest(file: string, text: string): LoadedManifest {
   const parsed = parseYaml(file, text);
   if (parsed.problems.length > 0) {
-    return { file, document: parsed.document, manifest: undefined, id: undefined, ports: [], problems: parsed.problems };
+    return { file, document: parsed.document, manifest: undefined, id: undefined, ports: [], contracts: [], problems: parsed.problems };
   }
   const { manifest, problems } = checkManifestShape(parsed.document);
   const value = parsed.document.value;
   const id = isObject(value) && typeof value['id'] === 'string' ? value['id'] : undefined;
-  const ports =
-    isObject(value) && Array.isArray(value['outputs'])
-      ? value['outputs'].map((o) => (isObject(o) && typeof o['port'] === 'string' ? o['port'] : undefined)).filter((p): p is string => p !== undefined)
-      : [];
-  return { file, document: parsed.document, manifest, id, ports, problems };
+  const outputs = isObject(value) && Array.isArray(value['outputs']) ? value['outputs'].filter(isObject) : [];
+  const strings = (key: string) => outputs.map((o) => o[key]).filter((v): v is string => typeof v === 'string');
+  return { file, document: parsed.document, manifest, id, ports: strings('port'), contracts: strings('contract'), problems };
 }

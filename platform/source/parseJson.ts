@@ -21,7 +21,8 @@ export function parseJson(file: string, text: string, limits: DocumentLimits = D
   const problems = inspectValue(value, limits).map((finding) =>
     finding.kind === 'unsafe-key'
       ? problemAt(document, ProblemCode.UNSAFE_KEY, 'error', finding.pointer, 'the key "__proto__" is not allowed', 'key')
-      : problemAt(document, ProblemCode.DOCUMENT_TOO_DEEP, 'error', finding.pointer, `nesting deeper than ${limits.maxDepth} levels`),
+      : // Located by scanning brackets: the syntax tree of such a document would overflow the stack.
+        problemInFile(file, ProblemCode.DOCUMENT_TOO_DEEP, 'error', `nesting deeper than ${limits.maxDepth} levels`, lines.position(offsetAtDepth(text, limits.maxDepth)), finding.pointer),
   );
   if (problems.length > 0) return { document: jsonDocument(file, text, undefined, lines), problems };
   return { document, problems };
@@ -53,9 +54,13 @@ function jsonDocument(file: string, text: string, value: unknown, lines: LineInd
     text,
     value,
     position(pointer: string, part: PositionPart = 'value'): Position {
-      if (tree === null) tree = parseTree(text, [], { disallowComments: true }) ?? undefined;
-      if (!tree) return { line: 1, column: 1 };
-      return lines.position(locateJson(tree, parsePointer(pointer), part));
+      try {
+        if (tree === null) tree = parseTree(text, [], { disallowComments: true }) ?? undefined;
+        if (!tree) return { line: 1, column: 1 };
+        return lines.position(locateJson(tree, parsePointer(pointer), part));
+      } catch {
+        return { line: 1, column: 1 }; // a tree too deep for the parser's recursion
+      }
     },
   };
 }
@@ -86,4 +91,24 @@ function locateJson(root: Node, segments: readonly string[], part: PositionPart)
     }
   }
   return offset;
+}
+
+/** Offset of the first bracket that opens nesting level `depth + 1`, skipping strings. */
+function offsetAtDepth(text: string, depth: number): number {
+  let level = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charCodeAt(i);
+    if (inString) {
+      if (ch === 0x5c) i++; // backslash escapes the next character
+      else if (ch === 0x22) inString = false;
+    } else if (ch === 0x22) {
+      inString = true;
+    } else if (ch === 0x5b || ch === 0x7b) {
+      if (++level > depth) return i;
+    } else if (ch === 0x5d || ch === 0x7d) {
+      level--;
+    }
+  }
+  return 0;
 }

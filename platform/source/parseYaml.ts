@@ -29,9 +29,15 @@ export function parseYaml(file: string, text: string, limits: DocumentLimits = D
     return { document: yamlDocument(file, text, undefined, undefined, lines), problems: [problem] };
   }
   const problems: Problem[] = [];
-  for (const error of doc.errors) {
+  // Warnings (an unresolved tag such as !!js/function, a collection used as a key) are errors in a manifest.
+  for (const error of [...doc.errors, ...doc.warnings]) {
     const at = lines.position(error.pos[0]);
-    problems.push(problemInFile(file, ProblemCode.YAML_SYNTAX, 'error', `YAML syntax: ${firstLine(error.message)}`, at));
+    const message = firstLine(error.message);
+    problems.push(
+      /Maximum call stack/.test(message)
+        ? problemInFile(file, ProblemCode.DOCUMENT_TOO_DEEP, 'error', `nesting deeper than ${limits.maxDepth} levels`, at)
+        : problemInFile(file, ProblemCode.YAML_SYNTAX, 'error', `YAML syntax: ${message}`, at),
+    );
   }
   if (problems.length > 0) return { document: yamlDocument(file, text, undefined, doc, lines), problems };
 

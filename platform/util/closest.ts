@@ -1,9 +1,15 @@
-/** The candidate nearest to `word` by edit distance, when it is near enough to be a likely typo. */
+/**
+ * The candidate nearest to `word` by edit distance, when it is near enough to be a likely typo. A candidate
+ * that is a prefix of the word (or the reverse, `minimum` for `min`) counts as one edit away.
+ */
 export function closest(word: string, candidates: readonly string[]): string | undefined {
   let best: string | undefined;
   let bestDistance = Math.max(2, Math.floor(word.length / 3)) + 1;
+  const w = word.toLowerCase();
   for (const candidate of candidates) {
-    const d = editDistance(word.toLowerCase(), candidate.toLowerCase());
+    const c = candidate.toLowerCase();
+    const prefix = Math.min(w.length, c.length) >= 3 && (w.startsWith(c) || c.startsWith(w));
+    const d = prefix ? 1 : editDistance(w, c);
     if (d < bestDistance) {
       best = candidate;
       bestDistance = d;

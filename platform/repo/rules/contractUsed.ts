@@ -10,7 +10,8 @@ export const contractUsed: RepositoryRule = {
   check({ repository }, report) {
     const { contracts } = repository;
     const used = new Set<string>();
-    for (const product of repository.products.values()) for (const output of product.manifest.outputs) used.add(output.contract);
+    // Every manifest counts, valid or not: a broken manifest's contract is not "unused".
+    for (const manifest of repository.manifests) for (const contract of manifest.contracts) used.add(contract);
     const referenced = new Set<string>();
     for (const contract of contracts.all()) {
       if (!/"\$(ref|dynamicRef)"/.test(contract.document.text)) continue;

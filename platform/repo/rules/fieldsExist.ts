@@ -33,7 +33,7 @@ function expectField(context: RuleContext, product: Product, port: string, field
 
 function checkQuality(context: RuleContext, product: Product, report: Report): void {
   const { manifest, document } = product;
-  const ports = manifest.outputs.map((o) => o.port);
+  const ports = [...new Set(manifest.outputs.map((o) => o.port))];
   (manifest.quality ?? []).forEach((check, i) => {
     const at = `/quality/${i}`;
     let port = check.port;
