@@ -12,17 +12,12 @@ import { metaSchemaProblems } from './metaSchemaProblems.js';
 
 const DRAFT_2020_12 = 'https://json-schema.org/draft/2020-12/schema';
 
-export interface CheckContractOptions {
-  /** A port's contract (not a shared-definitions file): needs `x-version` and an object at the root. */
-  readonly isPortContract: boolean;
-}
-
 /**
  * Structural checks of one contract, each located at the keyword at fault: the meta-schema, unknown keywords
  * (strict mode), `$schema` dialect, regular expressions, formats, `$ref` targets, `$ref` cycles that never
  * consume data (they would recurse forever), and the mesh vocabulary's values.
  */
-export function checkContract(contract: Contract, resolver: SchemaResolver, options: CheckContractOptions): Problem[] {
+export function checkContract(contract: Contract, resolver: SchemaResolver): Problem[] {
   const { document, schema } = contract;
   const problems: Problem[] = [];
   const at = (code: Problem['code'], pointer: string, message: string, part: 'key' | 'value' = 'value') =>
@@ -101,15 +96,6 @@ export function checkContract(contract: Contract, resolver: SchemaResolver, opti
 
   for (const cycle of findRefCycles(schema, contract.uri, resolver)) {
     at(ProblemCode.CONTRACT_REF_CYCLE, cycle.pointer, `$ref cycle that never reaches a value: ${cycle.path.join(' -> ')}`);
-  }
-
-  if (options.isPortContract) {
-    if (!isObject(schema) || schema['x-version'] === undefined) {
-      at(ProblemCode.CONTRACT_VERSION_MISSING, '', 'a port contract needs "x-version" (the semantic version of the contract) at its root');
-    }
-    if (!isObject(schema) || schema['type'] !== 'object') {
-      at(ProblemCode.CONTRACT_NOT_OBJECT, isObject(schema) && 'type' in schema ? '/type' : '', 'a port contract describes one record: its root needs "type": "object"');
-    }
   }
   return problems;
 }

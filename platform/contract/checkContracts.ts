@@ -2,39 +2,62 @@ import type { Problem } from '../problems/Problem.js';
 import { ProblemCode } from '../problems/codes.js';
 import { problemInFile } from '../source/SourceDocument.js';
 import { errorMessage } from '../errors.js';
+import type { Contract } from './Contract.js';
 import { checkContract } from './checkContract.js';
 import { ContractSet } from './ContractSet.js';
 import { lintContract } from './lint/lintContract.js';
 import type { LoadedContracts } from './loadContracts.js';
+
+/** Problems of some contracts, and which of them cannot be compiled (by URI). */
+export interface ContractVerdicts {
+  readonly problems: Problem[];
+  readonly broken: string[];
+}
+
+/** Structural checks and lint of the contracts in `share` (all by default). */
+export function checkContractStructure(loaded: LoadedContracts, share: (contract: Contract) => boolean = () => true): ContractVerdicts {
+  const problems: Problem[] = [];
+  const broken: string[] = [];
+  for (const contract of loaded.contracts) {
+    if (!share(contract)) continue;
+    const structural = checkContract(contract, loaded.resolver);
+    problems.push(...structural);
+    if (structural.some((p) => p.severity === 'error')) broken.push(contract.uri);
+    problems.push(...lintContract(contract, loaded.resolver));
+  }
+  return { problems, broken };
+}
+
+/**
+ * Compiles the structurally valid contracts of `share` with Ajv in strict mode, the final word on whether a
+ * contract is valid. `broken` holds every structurally broken contract (of all shares): Ajv never sees them.
+ */
+export function compileContracts(loaded: LoadedContracts, root: string, broken: ReadonlySet<string>, share: (contract: Contract) => boolean = () => true): ContractVerdicts {
+  const problems: Problem[] = [];
+  const failed: string[] = [];
+  const contracts = new ContractSet(root, loaded.contracts, loaded.resolver, broken);
+  for (const contract of loaded.contracts) {
+    if (!share(contract) || broken.has(contract.uri)) continue;
+    try {
+      contracts.validator(contract.file, { compileOnly: true });
+    } catch (error) {
+      failed.push(contract.uri);
+      problems.push(problemInFile(contract.file, ProblemCode.CONTRACT_COMPILE_FAILED, 'error', `Ajv cannot compile the contract: ${errorMessage(error)}`));
+    }
+  }
+  return { problems, broken: failed };
+}
 
 export interface CheckedContracts {
   readonly contracts: ContractSet;
   readonly problems: Problem[];
 }
 
-/**
- * Runs the structural checks and the lint on loaded contracts, then compiles every structurally valid one
- * with Ajv in strict mode, the final word on whether it is a valid contract. `portContracts` are the files
- * that output ports name; they have stricter rules than shared-definition files.
- */
-export function checkContracts(loaded: LoadedContracts, root: string, portContracts: ReadonlySet<string>): CheckedContracts {
-  const problems: Problem[] = [];
-  const broken = new Set<string>();
-  for (const contract of loaded.contracts) {
-    const options = { isPortContract: portContracts.has(contract.file) };
-    const structural = checkContract(contract, loaded.resolver, options);
-    problems.push(...structural);
-    if (structural.some((p) => p.severity === 'error')) broken.add(contract.uri);
-    problems.push(...lintContract(contract, loaded.resolver, options));
-  }
-  const contracts = new ContractSet(root, loaded.contracts, loaded.resolver, broken);
-  for (const contract of loaded.contracts) {
-    if (broken.has(contract.uri)) continue;
-    try {
-      contracts.validator(contract.file);
-    } catch (error) {
-      problems.push(problemInFile(contract.file, ProblemCode.CONTRACT_COMPILE_FAILED, 'error', `Ajv cannot compile the contract: ${errorMessage(error)}`));
-    }
-  }
-  return { contracts, problems };
+/** Checks, lints and compiles every loaded contract in this thread. */
+export function checkContracts(loaded: LoadedContracts, root: string): CheckedContracts {
+  const structure = checkContractStructure(loaded);
+  const broken = new Set(structure.broken);
+  const compiled = compileContracts(loaded, root, broken);
+  for (const uri of compiled.broken) broken.add(uri);
+  return { contracts: new ContractSet(root, loaded.contracts, loaded.resolver, broken), problems: [...structure.problems, ...compiled.problems] };
 }

@@ -18,9 +18,10 @@ export type ContractAjv = Ajv2020;
 /**
  * An Ajv instance for contracts: draft 2020-12, strict mode (unknown keywords and formats are errors), the
  * formats of ajv-formats, and the mesh vocabulary. `allErrors` collects every failure of a record, for
- * dead-letter output; leave it off where only the verdict matters, it is faster.
+ * dead-letter output; leave it off where only the verdict matters, it is faster. `optimize: false` compiles
+ * twice as fast for validators that will not see data (`mesh validate`).
  */
-export function createContractAjv(options: { allErrors?: boolean } & Pick<Options, 'logger'> = {}): ContractAjv {
+export function createContractAjv(options: { allErrors?: boolean; optimize?: boolean } & Pick<Options, 'logger'> = {}): ContractAjv {
   const ajv = new Ajv2020({
     strict: true,
     strictRequired: false,
@@ -28,7 +29,10 @@ export function createContractAjv(options: { allErrors?: boolean } & Pick<Option
     strictTuples: false,
     allErrors: options.allErrors ?? false,
     logger: options.logger ?? false,
-    code: { regExp: unicodeRegExp },
+    // Compile-only instances take schemas already checked against the meta-schema (checkContract).
+    validateSchema: options.optimize ?? true,
+    // The optimizer halves validation work but doubles compile time: worth it for data, not for a check.
+    code: { regExp: unicodeRegExp, optimize: options.optimize ?? true },
   });
   addFormats(ajv);
   addMeshVocabulary(ajv);

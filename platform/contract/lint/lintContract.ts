@@ -9,19 +9,15 @@ import type { SchemaResolver } from '../SchemaResolver.js';
 import { piiReason } from './piiNames.js';
 
 /**
- * What a reviewer would flag in a contract, as warnings: a property without a description, a port contract
- * without a primary key, a field whose name looks like personal data but is not marked `x-pii`, and a PII
- * field without a classification (or classified `public`). A property given by `$ref` is described by the
+ * What a reviewer would flag in a contract, as warnings: a property without a description, a field whose name
+ * looks like personal data but is not marked `x-pii`, and a PII field without a classification (or classified
+ * `public`). What depends on a contract being a port's (a primary key) is the `port-contracts` rule's. A property given by `$ref` is described by the
  * `$ref`'s target when it has no description of its own.
  */
-export function lintContract(contract: Contract, resolver: SchemaResolver, options: { isPortContract: boolean }): Problem[] {
+export function lintContract(contract: Contract, resolver: SchemaResolver): Problem[] {
   const problems: Problem[] = [];
   const warn = (code: Problem['code'], pointer: string, message: string, part: 'key' | 'value' = 'value') =>
     problems.push(problemAt(contract.document, code, 'warning', pointer, message, part));
-
-  if (options.isPortContract && isObject(contract.schema) && contract.schema['x-primary-key'] === undefined) {
-    warn(ProblemCode.LINT_PRIMARY_KEY_MISSING, '', 'no "x-primary-key": consumers cannot join or deduplicate records, and uniqueness is not measured');
-  }
 
   // Classification inherited from the nearest enclosing schema that sets one.
   const classificationAt = new Map<string, unknown>();

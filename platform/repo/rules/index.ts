@@ -7,6 +7,7 @@ import { inputsResolve } from './inputsResolve.js';
 import { noCycles } from './noCycles.js';
 import { ownerPresent } from './ownerPresent.js';
 import { pipelineResolves } from './pipelineResolves.js';
+import { portContracts } from './portContracts.js';
 import type { RepositoryRule } from './RepositoryRule.js';
 import { uniqueIds } from './uniqueIds.js';
 import { uniquePorts } from './uniquePorts.js';
@@ -22,6 +23,7 @@ export const REPOSITORY_RULES: readonly RepositoryRule[] = [
   inputsResolve,
   noCycles,
   contractsExist,
+  portContracts,
   contractUsed,
   deprecatedHasSunset,
   consumersOfRetired,
