@@ -19,6 +19,6 @@ it('DataProductManifest.ts is generated from product.schema.json', async () => {
       strictIndexSignatures: true,
       format: true,
     }));
-  if (process.env['UPDATE_TYPES'] === '1') await writeFile(TYPES_FILE, generated);
+  if (process.env['UPDATE_TYPES'] === '1') return writeFile(TYPES_FILE, generated);
   expect(await readFile(TYPES_FILE, 'utf8')).toBe(generated);
 });
