@@ -33,5 +33,7 @@ export { REPOSITORY_RULES, type RepositoryRule } from './repo/rules/index.js';
 export { findSqlRefs, replaceSqlRefs, type SqlRef } from './pipeline/sqlRefs.js';
 export { generateTypes, type GeneratedModule } from './types/generateTypes.js';
 
+export * from './warehouse/index.js';
+
 export { main } from './cli/main.js';
 export type { CliIo } from './cli/CliIo.js';

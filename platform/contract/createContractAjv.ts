@@ -33,6 +33,8 @@ export function createContractAjv(options: { allErrors?: boolean; optimize?: boo
     validateSchema: options.optimize ?? true,
     // The optimizer halves validation work but doubles compile time: worth it for data, not for a check.
     code: { regExp: unicodeRegExp, optimize: options.optimize ?? true },
+    // multipleOf on decimals (0.01) without binary floating-point error: 10.1 is a multiple of 0.01.
+    multipleOfPrecision: 9,
   });
   addFormats(ajv);
   addMeshVocabulary(ajv);

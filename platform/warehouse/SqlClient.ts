@@ -1,0 +1,45 @@
+import type { Readable } from 'node:stream';
+
+/** Rows of a query, with the count the server reports for writes. */
+export interface SqlResult<Row> {
+  readonly rows: Row[];
+  readonly rowCount: number;
+}
+
+/**
+ * The one interface mesh speaks to a PostgreSQL database through, whether a server (`pg`) or embedded (PGlite).
+ * Every statement takes parameters; identifiers go through `quoteIdent`. Both adapters return `int8` as a
+ * number when it is a safe integer, and `numeric` as a string (exact).
+ */
+export interface SqlClient {
+  readonly kind: 'postgres' | 'pglite';
+  /** Where the data lives, for lineage: `postgres://host:port/db` or `pglite://<dir>` / `pglite://memory`. */
+  readonly location: string;
+  query<Row = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<SqlResult<Row>>;
+  /** Runs several statements without parameters (migrations, DDL). */
+  exec(sql: string): Promise<void>;
+  /** Runs `fn` in a transaction on one connection: COMMIT when it resolves, ROLLBACK when it throws. */
+  transaction<T>(fn: (tx: SqlClient) => Promise<T>): Promise<T>;
+  /** `COPY ... FROM STDIN` fed by `source`; returns the number of rows copied. */
+  copyFrom(sql: string, source: Readable | AsyncIterable<Uint8Array | string>): Promise<number>;
+  /** `COPY ... TO STDOUT`, as a stream of chunks. */
+  copyTo(sql: string): AsyncIterable<Uint8Array>;
+  close(): Promise<void>;
+}
+
+/** Quotes an identifier for PostgreSQL. */
+export function quoteIdent(name: string): string {
+  if (name.includes('\u0000')) throw new Error('identifier contains a NUL character');
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+/** Quotes a `schema.table` pair. */
+export function quoteTable(table: { schema: string; name: string }): string {
+  return `${quoteIdent(table.schema)}.${quoteIdent(table.name)}`;
+}
+
+/** Parses `int8` text the way both adapters return it: a number when exact, else the text. */
+export function parseInt8(text: string): number | string {
+  const n = Number(text);
+  return Number.isSafeInteger(n) ? n : text;
+}
