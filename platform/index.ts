@@ -35,5 +35,107 @@ export { generateTypes, type GeneratedModule } from './types/generateTypes.js';
 
 export * from './warehouse/index.js';
 
+export {
+  OPENLINEAGE_SPEC_VERSION,
+  OPENLINEAGE_CORE_URL,
+  EVENT_SCHEMA_URLS,
+  eventKind,
+  createRunEvent,
+  createJobEvent,
+  createDatasetEvent,
+  type EventType,
+  type EventKind,
+  type EventTime,
+  type DatasetId,
+  type JobId,
+  type Run,
+  type Job,
+  type Dataset as OpenLineageDataset,
+  type InputDataset,
+  type OutputDataset,
+  type RunEvent,
+  type JobEvent,
+  type DatasetEvent,
+  type OpenLineageEvent,
+  type RunEventInit,
+  type JobEventInit,
+  type DatasetEventInit,
+} from './lineage/OpenLineageEvent.js';
+export {
+  FacetFactory,
+  STANDARD_FACET_SCHEMA_URLS,
+  type BaseFacet,
+  type Facet,
+  type CustomFacet,
+  type RunFacets,
+  type JobFacets,
+  type DatasetFacets,
+  type InputDatasetFacets,
+  type OutputDatasetFacets,
+  type SchemaField,
+  type Owner as FacetOwner,
+  type Assertion,
+  type ColumnMetrics,
+  type InputField,
+  type Transformation,
+  type Tag,
+  type DatasetTag,
+  type LifecycleStateChange,
+  type ProcessingType,
+} from './lineage/StandardFacets.js';
+export { OpenLineageValidator, vendoredSpecDir, type FacetPlace, type KnownFacet, type EventViolation } from './lineage/OpenLineageValidator.js';
+export {
+  MESH_FACETS,
+  MESH_FACET_KEY,
+  MESH_FACET_VERSION,
+  DEFAULT_CATALOG_URL,
+  meshFacetSchema,
+  meshFacetSchemas,
+  meshFacetSchemaUrl,
+  type MeshFacetDescriptor,
+  type MeshFacetName,
+  type MeshDataProductDatasetFacet,
+  type MeshDataProductJobFacet,
+} from './lineage/meshFacets.js';
+export { MESH_PRODUCER, MESH_VERSION } from './lineage/producer.js';
+export { uuidv7 } from './lineage/uuidv7.js';
+export { addEmitHook, type EmitHook } from './lineage/emitHooks.js';
+export { createLineageClient, type LineageClient, type LineageClientOptions } from './lineage/createLineageClient.js';
+export {
+  resolveLineageConfig,
+  nodeConfigFiles,
+  httpTransports,
+  type LineageConfig,
+  type LineageConfigInput,
+  type ConfigFiles,
+  type TransportConfig,
+  type HttpTransportConfig,
+} from './lineage/resolveLineageConfig.js';
+export { Spool, type SendOutcome } from './lineage/Spool.js';
+export type { Transport, FlushReport, Warn } from './lineage/transports/Transport.js';
+export { createConsoleTransport, type ConsoleTransportOptions } from './lineage/transports/createConsoleTransport.js';
+export { createFileTransport, type FileTransportOptions } from './lineage/transports/createFileTransport.js';
+export { createHttpTransport, type HttpTransportOptions, type RetryOptions } from './lineage/transports/createHttpTransport.js';
+export { createCompositeTransport, type CompositeTransportOptions } from './lineage/transports/createCompositeTransport.js';
+export { createNoopTransport } from './lineage/transports/createNoopTransport.js';
+export { createTransport, spoolDirFor } from './lineage/transports/createTransport.js';
+export {
+  ProductLineage,
+  portDataset,
+  defaultPortDatasetName,
+  readStepSql,
+  DEFAULT_WAREHOUSE_NAMESPACE,
+  MESH_INTEGRATION,
+  MESH_JOB_TYPES,
+  type ProductLineageOptions,
+  type ProductRun,
+  type RunOptions,
+  type EndDetails,
+  type PortResult,
+  type PortQuality,
+  type StepSql,
+} from './lineage/ProductLineage.js';
+export { qualityAssertion, qualityCheckName, type CheckOutcome } from './lineage/qualityAssertion.js';
+
 export { main } from './cli/main.js';
 export type { CliIo } from './cli/CliIo.js';

@@ -5,6 +5,7 @@ import type { ErrorObject, ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { packageRoot } from '../util/packageRoot.js';
 import { isObject } from '../util/guards.js';
+import { meshFacetSchemas } from './meshFacets.js';
 
 const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
 
@@ -78,6 +79,14 @@ export class OpenLineageValidator {
     const facetDir = join(specDir, 'facets');
     const facets = readdirSync(facetDir).filter((f) => f.endsWith('.json')).sort().map((f) => read(join(facetDir, f)));
     return new OpenLineageValidator(read(join(specDir, 'OpenLineage.json')), [...facets, ...extraFacetSchemas]);
+  }
+
+  /**
+   * The validator mesh uses for its own events: a spec directory (the vendored copy by default) plus mesh's
+   * own facet schemas, so `mesh_dataProduct` is checked against its schema like a standard facet.
+   */
+  static forMesh(specDir: string = vendoredSpecDir()): OpenLineageValidator {
+    return OpenLineageValidator.fromDirectory(specDir, meshFacetSchemas());
   }
 
   knownFacets(): KnownFacet[] {
