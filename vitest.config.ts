@@ -4,6 +4,8 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     exclude: ['test/bench/**', 'node_modules/**'],
+    // Validates every OpenLineage event a test emits against the spec (see the file).
+    setupFiles: ['test/setup/lineageConformance.ts'],
     pool: 'forks',
     testTimeout: 60_000,
     hookTimeout: 120_000,

@@ -43,8 +43,10 @@ async function runCommand(command: Command, argv: readonly string[], io: CliIo, 
     if (!chosen) throw new UsageError(`unknown command "${path} ${sub}"; run ${path} --help`);
     return runCommand(chosen, rest, io, `${path} ${chosen.name}`);
   }
+  // A sub-command's usage starts at its own name (`flush ...` under `mesh lineage`), as the group's help lists it.
+  const usage = `${path.slice(0, path.lastIndexOf(' '))} ${command.usage}`;
   if (argv.includes('--help') || argv.includes('-h')) {
-    io.stdout.write(`usage: mesh ${command.usage}\n\n${command.summary}\n`);
+    io.stdout.write(`usage: ${usage}\n\n${command.summary}\n`);
     return EXIT_OK;
   }
   let parsed;
@@ -56,10 +58,10 @@ async function runCommand(command: Command, argv: readonly string[], io: CliIo, 
       strict: true,
     });
   } catch (error) {
-    throw new UsageError(`${(error as Error).message}\nusage: mesh ${command.usage}`);
+    throw new UsageError(`${(error as Error).message}\nusage: ${usage}`);
   }
   if (parsed.positionals.length > command.maxPositionals) {
-    throw new UsageError(`too many arguments: ${parsed.positionals.slice(command.maxPositionals).join(' ')}\nusage: mesh ${command.usage}`);
+    throw new UsageError(`too many arguments: ${parsed.positionals.slice(command.maxPositionals).join(' ')}\nusage: ${usage}`);
   }
   const requested = parsed.values['format'];
   const format = (requested ?? command.formats[0]) as OutputFormat;

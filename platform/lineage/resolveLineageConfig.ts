@@ -354,8 +354,9 @@ function withUrlTransport(composite: JsonObject, env: Readonly<Record<string, st
 // ---------------------------------------------------------------------------------------------------------
 // Keys
 
+/** `log_file_path` is `logFilePath`; leading and trailing underscores stay (`__proto__` is not re-spelled). */
 function camelCase(key: string): string {
-  return key.replace(/_+([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+  return key.replace(/(?<=[A-Za-z0-9])_+([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 }
 
 function snakeCase(key: string): string {

@@ -20,7 +20,7 @@ interface TargetResult {
 const flushCommand: Command = {
   name: 'flush',
   summary: 'Re-send OpenLineage events spooled while their endpoint was unreachable, oldest first.',
-  usage: 'lineage flush [--format text|json]',
+  usage: 'flush [--format text|json]',
   options: {},
   maxPositionals: 0,
   formats: ['text', 'json'],
