@@ -142,6 +142,8 @@ export class Spool {
    * and the drain goes on.
    */
   async drain(send: (json: string) => Promise<SendOutcome>): Promise<FlushReport> {
+    // Nothing was ever spooled here: do not create the folders just to find them empty.
+    if ((await readdir(this.dir).catch(() => undefined)) === undefined) return { delivered: 0, rejected: 0, remaining: 0 };
     await this.prepare();
     await this.recoverStaleClaims();
     let delivered = 0;

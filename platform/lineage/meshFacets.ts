@@ -122,10 +122,17 @@ export interface MeshDataProductJobFacetBody {
 export type MeshDataProductDatasetFacet = Facet<MeshDataProductDatasetFacetBody>;
 export type MeshDataProductJobFacet = Facet<MeshDataProductJobFacetBody>;
 
-function ownerOf(manifest: DataProductManifest): MeshOwner | undefined {
+/** What both facets say of the product itself. */
+function productFields(manifest: DataProductManifest) {
   const owner = manifest.owner;
-  if (!owner) return undefined;
-  return { team: owner.team, email: owner.email, ...(owner.name !== undefined ? { name: owner.name } : {}) };
+  return {
+    domain: manifest.domain,
+    product: manifest.id,
+    productVersion: manifest.version,
+    layer: manifest.layer,
+    status: manifest.status,
+    ...(owner ? { owner: { team: owner.team, email: owner.email, ...(owner.name !== undefined ? { name: owner.name } : {}) } } : {}),
+  };
 }
 
 /** The dataset facet for one output port of a product. */
@@ -136,35 +143,23 @@ export function meshDatasetFacet(
   output: Output,
   contractVersion: string | undefined,
 ): MeshDataProductDatasetFacet {
-  const owner = ownerOf(manifest);
   return {
     _producer: producer,
     _schemaURL: meshFacetSchemaUrl(baseUrl, 'MeshDataProductDatasetFacet'),
-    domain: manifest.domain,
-    product: manifest.id,
-    productVersion: manifest.version,
+    ...productFields(manifest),
     port: output.port,
     contract: output.contract,
     ...(contractVersion !== undefined ? { contractVersion } : {}),
     compatibility: output.compatibility ?? 'forward',
-    layer: manifest.layer,
-    status: manifest.status,
-    ...(owner ? { owner } : {}),
   };
 }
 
 /** The job facet for a product's pipeline or data test. */
 export function meshJobFacet(producer: string, baseUrl: string, manifest: DataProductManifest): MeshDataProductJobFacet {
-  const owner = ownerOf(manifest);
   return {
     _producer: producer,
     _schemaURL: meshFacetSchemaUrl(baseUrl, 'MeshDataProductJobFacet'),
-    domain: manifest.domain,
-    product: manifest.id,
-    productVersion: manifest.version,
-    layer: manifest.layer,
+    ...productFields(manifest),
     pattern: manifest.pattern,
-    status: manifest.status,
-    ...(owner ? { owner } : {}),
   };
 }

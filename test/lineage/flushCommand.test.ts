@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../platform/cli/main.js';
 import { createLineageClient } from '../../platform/lineage/createLineageClient.js';
@@ -81,6 +83,10 @@ describe('mesh lineage flush', () => {
     const cwd = await tempDir();
     const result = await run(['lineage', 'flush'], cwd, { HOME: cwd });
     expect(result).toMatchObject({ code: 0, stdout: 'No http transport is configured (transport: console, from default).\nNothing is spooled.\n' });
+    // Flushing an endpoint that never had to spool leaves no folders behind.
+    const up = await run(['lineage', 'flush'], cwd, { HOME: cwd, OPENLINEAGE_URL: 'http://127.0.0.1:9' });
+    expect(up.code).toBe(0);
+    expect(existsSync(join(cwd, '.mesh'))).toBe(false);
   });
 
   it('reports a broken configuration with exit code 2', async () => {
