@@ -1,6 +1,7 @@
-import { UsageError } from '../errors.js';
+import { InputError, UsageError } from '../errors.js';
 import { runEmitHooks } from './emitHooks.js';
 import type { OpenLineageEvent } from './OpenLineageEvent.js';
+import { OpenLineageValidator } from './OpenLineageValidator.js';
 import type { LineageConfig } from './resolveLineageConfig.js';
 import { createNoopTransport } from './transports/createNoopTransport.js';
 import { createTransport, type TransportContext } from './transports/createTransport.js';
@@ -46,6 +47,7 @@ export function createLineageClient(config: LineageConfig, options: LineageClien
         ...(options.http ? { http: options.http } : {}),
       }));
   let closed = false;
+  let validator: OpenLineageValidator | undefined;
   return {
     config,
     transport,
@@ -53,6 +55,12 @@ export function createLineageClient(config: LineageConfig, options: LineageClien
       if (closed) throw new UsageError('the lineage client is closed');
       const json = JSON.stringify(event);
       runEmitHooks(event, json);
+      if (config.validate) {
+        const violations = (validator ??= OpenLineageValidator.forMesh()).validate(JSON.parse(json));
+        if (violations.length > 0) {
+          throw new InputError(`not a valid OpenLineage event:\n${violations.map((v) => `  ${v.pointer}: ${v.message} (${v.schema})`).join('\n')}`);
+        }
+      }
       await transport.emit(event, json);
     },
     async flush() {

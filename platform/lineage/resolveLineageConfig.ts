@@ -50,6 +50,11 @@ export interface LineageConfig {
   readonly schemaBaseUrl: string;
   /** Folder of the spools of undelivered events, one sub-folder per http endpoint. */
   readonly spoolDir: string;
+  /**
+   * Validate every event against the spec before it leaves (`MESH_LINEAGE_VALIDATE=1`): the test suite sets
+   * it, so that commands it runs in child processes check their events too.
+   */
+  readonly validate: boolean;
 }
 
 /** Options set in code: the highest precedence. `transport` takes the same keys as `openlineage.yml`. */
@@ -60,6 +65,7 @@ export interface LineageConfigInput {
   readonly producer?: string;
   readonly schemaBaseUrl?: string;
   readonly spoolDir?: string;
+  readonly validate?: boolean;
 }
 
 /** The little of a file system that configuration needs; tests pass their own. */
@@ -134,6 +140,7 @@ export function resolveLineageConfig(
   files: ConfigFiles,
 ): LineageConfig {
   const disabledByEnv = (env['OPENLINEAGE_DISABLED'] ?? '').trim().toLowerCase() === 'true';
+  const validate = input.validate ?? ['1', 'true'].includes((env['MESH_LINEAGE_VALIDATE'] ?? '').trim().toLowerCase());
   if (disabledByEnv || input.disabled === true) {
     return {
       disabled: true,
@@ -144,6 +151,7 @@ export function resolveLineageConfig(
       producer: input.producer ?? MESH_PRODUCER,
       schemaBaseUrl: input.schemaBaseUrl ?? DEFAULT_CATALOG_URL,
       spoolDir: resolve(files.cwd, input.spoolDir ?? DEFAULT_SPOOL_DIR),
+      validate,
     };
   }
 
@@ -188,6 +196,7 @@ export function resolveLineageConfig(
     producer: meshString('producer') ?? MESH_PRODUCER,
     schemaBaseUrl: meshString('schemaBaseUrl') ?? firstHttpUrl(transport) ?? DEFAULT_CATALOG_URL,
     spoolDir: resolve(files.cwd, meshString('spoolDir') ?? DEFAULT_SPOOL_DIR),
+    validate,
   };
 }
 

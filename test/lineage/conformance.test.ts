@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -49,6 +50,8 @@ function capturingClient(): { client: LineageClient; sent: OpenLineageEvent[] } 
   const config = resolveLineageConfig({ transport: { type: 'noop' } }, {}, { cwd: '/', homeDir: undefined, readFile: () => undefined });
   return { client: createLineageClient(config, { transport }), sent };
 }
+
+const DIST = join(import.meta.dirname, '..', '..', 'dist', 'platform', 'index.js');
 
 describe('OpenLineage conformance of every emitted event', () => {
   it('checks against ../shared/openlineage/spec (required in CI)', () => {
@@ -154,5 +157,27 @@ describe('OpenLineage conformance of every emitted event', () => {
     expect(state.violations).toEqual([]);
     const missing = REQUIRED_FACETS.filter((f) => !state.facetsSeen.has(f));
     expect(missing).toEqual([]);
+  });
+
+  it('clients in child processes the tests start validate their events too', async () => {
+    expect(process.env['MESH_LINEAGE_VALIDATE']).toBe('1');
+    expect(existsSync(DIST), `${DIST} is missing: run npm run build`).toBe(true);
+    const lineage = new ProductLineage(await fixtureRepository());
+    const good = lineage.start(lineage.run('sales.orders'));
+    const bad = { ...good, run: { runId: 'not-a-uuid' } };
+    const script = `
+      import { createLineageClient, resolveLineageConfig, nodeConfigFiles } from ${JSON.stringify(DIST)};
+      const config = resolveLineageConfig({ transport: { type: 'noop' } }, process.env, nodeConfigFiles(process.cwd(), process.env));
+      const client = createLineageClient(config);
+      await client.emit(JSON.parse(process.argv[1]));
+      process.stdout.write('emitted');
+    `;
+    const runChild = (event: unknown) => spawnSync(process.execPath, ['--input-type=module', '-e', script, JSON.stringify(event)], { encoding: 'utf8', env: process.env });
+    const ok = runChild(good);
+    expect(ok.stdout).toBe('emitted');
+    const refused = runChild(bad);
+    expect(refused.status).not.toBe(0);
+    expect(refused.stderr).toContain('not a valid OpenLineage event');
+    expect(refused.stderr).toContain('/run/runId');
   });
 });

@@ -3,7 +3,8 @@
  * is validated against the OpenLineage spec (the upstream copy in ../shared when present, the vendored one
  * otherwise), core first, then each facet by key and place, mesh's own facets against their schemas. A
  * non-conforming event makes `emit` throw, and fails the test after it even when the code under test caught
- * that error. `test/lineage/conformance.test.ts` checks that this hook is in place and does its work.
+ * that error. Child processes inherit `MESH_LINEAGE_VALIDATE=1`, so their clients validate each event too.
+ * `test/lineage/conformance.test.ts` checks that all of this is in place and does its work.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -30,6 +31,10 @@ const KEY = Symbol.for('mesh.test.lineageConformance');
 export function conformanceState(): ConformanceState | undefined {
   return (globalThis as { [KEY]?: ConformanceState })[KEY];
 }
+
+// Commands that tests run in child processes inherit this and validate their own events (against the vendored
+// spec, which a test keeps byte-identical to ../shared).
+process.env['MESH_LINEAGE_VALIDATE'] = '1';
 
 const specDir = existsSync(join(SHARED_SPEC_DIR, 'OpenLineage.json')) ? SHARED_SPEC_DIR : vendoredSpecDir();
 let validator: OpenLineageValidator | undefined;
