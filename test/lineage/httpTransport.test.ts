@@ -209,6 +209,16 @@ describe('http transport against a real endpoint on 127.0.0.1', () => {
     expect(new Set(received).size).toBe(120);
   });
 
+  it('close waits for the emits still under way', async () => {
+    const sink = await startSink(() => ({ status: 201, delayMs: 50 }));
+    const { client } = await httpClient(sink);
+    const events = await realisticEvents(5);
+    const pending = events.map((e) => client.emit(e));
+    await client.close();
+    expect(sink.accepted).toHaveLength(5);
+    await Promise.all(pending);
+  });
+
   it('refuses to emit after close', async () => {
     const sink = await startSink();
     const { client } = await httpClient(sink);

@@ -214,33 +214,45 @@ export function createHttpTransport(options: HttpTransportOptions): Transport {
     }
   }
 
+  /** One event: spooled ones first, then this one, spooled in its turn when it cannot go. */
+  async function send(json: string): Promise<void> {
+    if (spool) {
+      const down = Date.now() < downUntil;
+      if (await hasSpooled()) {
+        if (down) return keep(json, 'the endpoint was unreachable moments ago');
+        const report = await drainSpool();
+        if (report.remaining > 0) return keep(json, 'earlier events are still waiting');
+      } else if (down) {
+        return keep(json, 'the endpoint was unreachable moments ago');
+      }
+    }
+    const outcome = await deliver(json);
+    if (outcome.kind === 'delivered') return;
+    if (outcome.kind === 'rejected') {
+      const kept = spool ? await spool.putRejected(json, outcome.reason) : undefined;
+      throw new InputError(`the OpenLineage endpoint refused an event: ${outcome.reason}${kept ? `; the event is kept in ${kept}` : ''}`);
+    }
+    markDown();
+    if (!spool) throw new TransientError(`could not deliver an OpenLineage event: ${outcome.reason}`);
+    return keep(json, outcome.reason);
+  }
+
+  const inFlight = new Set<Promise<void>>();
   return {
     kind: 'http',
-    async emit(event, json = JSON.stringify(event)) {
-      if (closed) throw new UsageError('the http transport is closed');
-      if (spool) {
-        const down = Date.now() < downUntil;
-        if (await hasSpooled()) {
-          if (down) return keep(json, 'the endpoint was unreachable moments ago');
-          const report = await drainSpool();
-          if (report.remaining > 0) return keep(json, 'earlier events are still waiting');
-        } else if (down) {
-          return keep(json, 'the endpoint was unreachable moments ago');
-        }
-      }
-      const outcome = await deliver(json);
-      if (outcome.kind === 'delivered') return;
-      if (outcome.kind === 'rejected') {
-        const kept = spool ? await spool.putRejected(json, outcome.reason) : undefined;
-        throw new InputError(`the OpenLineage endpoint refused an event: ${outcome.reason}${kept ? `; the event is kept in ${kept}` : ''}`);
-      }
-      markDown();
-      if (!spool) throw new TransientError(`could not deliver an OpenLineage event: ${outcome.reason}`);
-      return keep(json, outcome.reason);
+    emit(event, json = JSON.stringify(event)) {
+      if (closed) return Promise.reject(new UsageError('the http transport is closed'));
+      const sending = send(json);
+      inFlight.add(sending);
+      const forget = () => inFlight.delete(sending);
+      sending.then(forget, forget);
+      return sending;
     },
     flush: drainSpool,
     async close() {
       closed = true;
+      // Emits still under way finish (delivered or spooled) before the sockets go.
+      await Promise.allSettled([...inFlight]);
       await draining;
       agent.destroy();
     },
