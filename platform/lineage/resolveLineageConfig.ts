@@ -83,6 +83,8 @@ const CONFIG_FILE_NAME = 'openlineage.yml';
 const ENV_PREFIX = 'OPENLINEAGE__';
 const MAX_CONFIG_BYTES = 1024 * 1024;
 const MAX_COMPOSITE_DEPTH = 4;
+/** Deeper than any real configuration; guards the recursive walks against hostile JSON in variables. */
+const MAX_CONFIG_DEPTH = 32;
 /** The composite child `OPENLINEAGE_URL` becomes, as in the official Python client. */
 const URL_TRANSPORT_NAME = 'default_http';
 
@@ -384,6 +386,7 @@ function keepsChildKeys(path: readonly string[]): boolean {
 
 /** snake_case keys become camelCase, at every level, as the official clients read them. */
 function normalizeKeys(value: unknown, path: readonly string[]): unknown {
+  if (path.length > MAX_CONFIG_DEPTH) throw new InputError(`invalid OpenLineage configuration: ${path.slice(0, 3).join('.')}... is nested deeper than ${MAX_CONFIG_DEPTH} levels`);
   if (Array.isArray(value)) return value.map((v) => normalizeKeys(v, [...path, '*']));
   if (!isObject(value)) return value;
   const out: JsonObject = {};

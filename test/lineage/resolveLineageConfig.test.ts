@@ -222,6 +222,11 @@ describe('resolveLineageConfig: problems', () => {
     expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
   });
 
+  it('refuses configuration nested absurdly deep, without overflowing the stack', () => {
+    const deep = '['.repeat(100_000) + ']'.repeat(100_000);
+    expect(problems({}, { OPENLINEAGE__TRANSPORT__CUSTOM_HEADERS: deep })).toContain('nested deeper than 32 levels');
+  });
+
   it('refuses a file transport that would not append', () => {
     expect(problems({ transport: { type: 'file', logFilePath: 'x.jsonl', append: false } }, {})).toContain('append: false is not supported');
   });
