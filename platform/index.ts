@@ -122,7 +122,7 @@ export { createTransport, spoolDirFor } from './lineage/transports/createTranspo
 export {
   ProductLineage,
   portDataset,
-  defaultPortDatasetName,
+  warehouseNamespace,
   readStepSql,
   DEFAULT_WAREHOUSE_NAMESPACE,
   MESH_INTEGRATION,

@@ -6,6 +6,8 @@ import type { DataProductManifest, Input, Output, PipelineStep } from '../manife
 import { findSqlRefs } from '../pipeline/sqlRefs.js';
 import type { Product, Repository } from '../repo/Repository.js';
 import { isObject, type JsonObject } from '../util/guards.js';
+import { portTable } from '../warehouse/portTable.js';
+import type { WarehouseConfig } from '../warehouse/resolveWarehouseConfig.js';
 import { DEFAULT_CATALOG_URL, meshDatasetFacet, meshJobFacet, MESH_FACET_KEY } from './meshFacets.js';
 import {
   createDatasetEvent,
@@ -51,34 +53,42 @@ export const MESH_INTEGRATION = 'MESH';
 /** `jobType.jobType` of mesh's jobs: a product's pipeline, its data test, one step of the pipeline. */
 export const MESH_JOB_TYPES = { run: 'DATA_PRODUCT', test: 'TEST', step: 'STEP' } as const;
 
-/** The namespace of port datasets that do not name their own `dataset`: the mesh warehouse. */
+/** The namespace of port datasets that do not name their own `dataset`: the embedded mesh warehouse. */
 export const DEFAULT_WAREHOUSE_NAMESPACE = 'postgres://warehouse';
 
 /** The namespace of local files (pipeline loads), per the OpenLineage naming conventions; names are paths. */
 export const FILE_NAMESPACE = 'file';
 
 /**
- * The default dataset name of an output port: `<layer>.<domain>_<name>` for the port named like the product
- * (`gold.sales_orders` for port `orders` of `sales.orders`), `<layer>.<domain>_<name>__<port>` for any other.
- * The double underscore keeps names apart: a product name may hold single underscores, a domain none. Adding
- * a port never renames an existing port's dataset.
+ * The dataset an output port publishes: its `outputs[].dataset` when the manifest gives one (the OpenLineage
+ * identity, taken as written), otherwise the port's table in the mesh warehouse, named as the warehouse names it
+ * (`portTable`: `<layer>.<domain>_<name>`, with `_<port>` when the product has several ports), in the
+ * warehouse's namespace.
  */
-export function defaultPortDatasetName(manifest: Pick<DataProductManifest, 'layer' | 'domain' | 'id'>, port: string): string {
-  const name = manifest.id.slice(manifest.id.indexOf('.') + 1);
-  const base = `${manifest.layer}.${manifest.domain}_${name}`;
-  return port === name ? base : `${base}__${port}`;
-}
-
-/** The dataset an output port publishes: its `dataset` when the manifest gives one, the default otherwise. */
 export function portDataset(
-  manifest: Pick<DataProductManifest, 'layer' | 'domain' | 'id' | 'outputs'>,
+  manifest: Pick<DataProductManifest, 'layer' | 'id' | 'outputs'>,
   port: string,
   warehouseNamespace: string = DEFAULT_WAREHOUSE_NAMESPACE,
 ): DatasetId {
   const output = manifest.outputs.find((o) => o.port === port);
   if (!output) throw new NotFoundError(`${manifest.id} has no output port ${port}`);
   if (output.dataset) return { namespace: output.dataset.namespace, name: output.dataset.name };
-  return { namespace: warehouseNamespace, name: defaultPortDatasetName(manifest, port) };
+  const table = portTable(manifest, port);
+  return { namespace: warehouseNamespace, name: `${table.schema}.${table.name}` };
+}
+
+/**
+ * The OpenLineage namespace of the warehouse: `postgres://<host>:<port>` for a PostgreSQL server (the naming
+ * conventions' form, credentials and database left out), `postgres://warehouse` for the embedded one.
+ */
+export function warehouseNamespace(config: WarehouseConfig): string {
+  if (config.kind !== 'postgres') return DEFAULT_WAREHOUSE_NAMESPACE;
+  try {
+    const url = new URL(config.url);
+    return `postgres://${url.hostname}:${url.port || '5432'}`;
+  } catch {
+    return DEFAULT_WAREHOUSE_NAMESPACE;
+  }
 }
 
 /** The SQL of one pipeline step: as written (with `{{ ref(...) }}`), and as run against the warehouse. */
@@ -112,7 +122,7 @@ export interface ProductLineageOptions {
   readonly producer?: string;
   /** Namespace of mesh's jobs (default `mesh`). */
   readonly namespace?: string;
-  /** Namespace of port datasets without their own `dataset` (default `postgres://warehouse`). */
+  /** Namespace of port datasets without their own `dataset` (see `warehouseNamespace`; default `postgres://warehouse`). */
   readonly warehouseNamespace?: string;
   /** Base URL of the catalog that serves mesh's facet schemas. */
   readonly schemaBaseUrl?: string;

@@ -5,12 +5,13 @@ import type { DataProductManifest, QualityCheck } from '../../platform/manifest/
 import type { DatasetEvent, JobEvent, OutputDataset } from '../../platform/lineage/OpenLineageEvent.js';
 import { OpenLineageValidator } from '../../platform/lineage/OpenLineageValidator.js';
 import {
-  defaultPortDatasetName,
   DEFAULT_WAREHOUSE_NAMESPACE,
   portDataset,
   ProductLineage,
   readStepSql,
+  warehouseNamespace,
 } from '../../platform/lineage/ProductLineage.js';
+import { portTable } from '../../platform/warehouse/portTable.js';
 import { qualityAssertion } from '../../platform/lineage/qualityAssertion.js';
 import { FIXTURE_MESH, fixtureRepository } from './support.js';
 
@@ -28,24 +29,33 @@ function byName(datasets: readonly OutputDataset[], name: string): OutputDataset
 }
 
 describe('port datasets', () => {
-  const manifest: Pick<DataProductManifest, 'id' | 'domain' | 'layer' | 'outputs'> = { id: 'sales.orders', domain: 'sales', layer: 'gold', outputs: [{ port: 'orders', contract: 'c' }, { port: 'order_totals', contract: 'c' }, { port: 'x', contract: 'c', dataset: { namespace: 'kafka://b:9092', name: 't' } }] };
+  const manifest: Pick<DataProductManifest, 'id' | 'layer' | 'outputs'> = {
+    id: 'sales.orders',
+    layer: 'gold',
+    outputs: [
+      { port: 'orders', contract: 'c' },
+      { port: 'order_totals', contract: 'c' },
+      { port: 'x', contract: 'c', dataset: { namespace: 'kafka://b:9092', name: 't' } },
+    ],
+  };
 
-  it.each([
-    { id: 'sales.orders', port: 'orders', name: 'gold.sales_orders' },
-    { id: 'sales.orders', port: 'order_totals', name: 'gold.sales_orders__order_totals' },
-    { id: 'sales.order_lines', port: 'order_lines', name: 'gold.sales_order_lines' },
-    // The pair that a single underscore would confuse with the one above.
-    { id: 'sales.order', port: 'lines', name: 'gold.sales_order__lines' },
-    { id: 'sales-eu.orders', port: 'orders', name: 'gold.sales-eu_orders' },
-  ])('$id port $port is $name by default', ({ id, port, name }) => {
-    expect(defaultPortDatasetName({ id, domain: id.split('.')[0]!, layer: 'gold' }, port)).toBe(name);
+  it('uses the dataset the manifest names, else the port table the warehouse writes, in its namespace', () => {
+    expect(portDataset(manifest, 'x')).toEqual({ namespace: 'kafka://b:9092', name: 't' });
+    for (const port of ['orders', 'order_totals']) {
+      const table = portTable(manifest, port);
+      expect(portDataset(manifest, port)).toEqual({ namespace: DEFAULT_WAREHOUSE_NAMESPACE, name: `${table.schema}.${table.name}` });
+    }
+    expect(portDataset(manifest, 'order_totals')).toEqual({ namespace: DEFAULT_WAREHOUSE_NAMESPACE, name: 'gold.sales_orders_order_totals' });
+    expect(portDataset({ ...manifest, outputs: [manifest.outputs[0]] }, 'orders', 'postgres://db.internal:5432')).toEqual({ namespace: 'postgres://db.internal:5432', name: 'gold.sales_orders' });
+    expect(() => portDataset(manifest, 'nope')).toThrow(NotFoundError);
   });
 
-  it('uses the dataset the manifest names, the warehouse namespace otherwise', () => {
-    expect(portDataset(manifest, 'x')).toEqual({ namespace: 'kafka://b:9092', name: 't' });
-    expect(portDataset(manifest, 'orders')).toEqual({ namespace: DEFAULT_WAREHOUSE_NAMESPACE, name: 'gold.sales_orders' });
-    expect(portDataset(manifest, 'orders', 'postgres://db.internal:5432')).toEqual({ namespace: 'postgres://db.internal:5432', name: 'gold.sales_orders' });
-    expect(() => portDataset(manifest, 'nope')).toThrow(NotFoundError);
+  it.each([
+    { config: { kind: 'pglite', dataDir: '/repo/.mesh/warehouse' } as const, namespace: 'postgres://warehouse' },
+    { config: { kind: 'postgres', url: 'postgres://mesh:secret@db.internal:6543/warehouse' } as const, namespace: 'postgres://db.internal:6543' },
+    { config: { kind: 'postgres', url: 'postgresql://db.internal/warehouse' } as const, namespace: 'postgres://db.internal:5432' },
+  ])('the warehouse namespace of $config.kind $config.url', ({ config, namespace }) => {
+    expect(warehouseNamespace(config)).toBe(namespace);
   });
 });
 
@@ -61,7 +71,7 @@ describe('run events', () => {
     expect(event.run.facets?.processing_engine).toMatchObject({ name: 'mesh' });
     expect(event.inputs.map((d) => `${d.namespace}/${d.name}`)).toEqual(['postgres://warehouse/silver.sales_customers', 'postgres://crm:5432/crm.public.orders']);
     expect(event.inputs[1]!.facets?.documentation?.description).toBe('Orders as the shop records them.');
-    expect(event.outputs.map((d) => d.name)).toEqual(['gold.sales_orders', 'gold.sales_orders__order_totals']);
+    expect(event.outputs.map((d) => d.name)).toEqual(['gold.sales_orders_orders', 'gold.sales_orders_order_totals']);
     // Nothing is replaced yet: no version, no lifecycle change.
     for (const output of event.outputs) {
       expect(output.facets?.version).toBeUndefined();
@@ -100,7 +110,7 @@ describe('run events', () => {
     expect(tags).toContainEqual({ key: 'classification', value: 'restricted', source: 'CONTRACT', field: 'email' });
     expect(tags).toContainEqual({ key: 'layer', value: 'silver', source: 'MANIFEST' });
     expect(tags).toContainEqual({ key: 'customers', value: 'true', source: 'MANIFEST' });
-    const totals = byName(event.outputs, 'gold.sales_orders__order_totals');
+    const totals = byName(event.outputs, 'gold.sales_orders_order_totals');
     expect(totals.facets?.documentation?.description).toBe('Revenue per day and currency.');
     expect(totals.facets?.['mesh_dataProduct']).toMatchObject({ port: 'order_totals', compatibility: 'backward', contractVersion: '1.0.0' });
   });
@@ -111,12 +121,12 @@ describe('run events', () => {
     const columnLineage = { total: { inputFields: [{ namespace: 'postgres://crm:5432', name: 'crm.public.orders', field: 'amount' }] } };
     const event = l.complete(run, { outputs: { orders: { rowCount: 12, size: 4096, columnLineage } } });
     expect(validator.validate(event)).toEqual([]);
-    const orders = byName(event.outputs, 'gold.sales_orders');
+    const orders = byName(event.outputs, 'gold.sales_orders_orders');
     expect(orders.facets?.version?.datasetVersion).toBe(run.runId);
     expect(orders.facets?.lifecycleStateChange?.lifecycleStateChange).toBe('OVERWRITE');
     expect(orders.outputFacets?.outputStatistics).toMatchObject({ rowCount: 12, size: 4096 });
     expect(orders.facets?.columnLineage?.fields).toEqual(columnLineage);
-    const totals = byName(event.outputs, 'gold.sales_orders__order_totals');
+    const totals = byName(event.outputs, 'gold.sales_orders_order_totals');
     expect(totals.facets?.lifecycleStateChange?.lifecycleStateChange).toBe('CREATE'); // a view
     expect(totals.outputFacets).toBeUndefined();
     expect(totals.facets?.columnLineage).toBeUndefined(); // SQL: not known unless given
@@ -169,7 +179,7 @@ describe('run events', () => {
       root: { run: { runId: '0196b7b0-9c1e-7d2a-8f00-0123456789ab' }, job: { namespace: 'airflow', name: 'nightly' } },
     });
     expect(event.inputs.map((d) => d.name)).toEqual(['silver.sales_customers']);
-    expect(event.outputs.map((d) => d.name)).toEqual(['gold.sales_orders']);
+    expect(event.outputs.map((d) => d.name)).toEqual(['gold.sales_orders_orders']);
     // Two SQL steps: the pipeline job itself carries no single query.
     expect(l.start(parent).job.facets?.sql).toBeUndefined();
     expect(() => l.step(parent, 'nope')).toThrow(NotFoundError);
@@ -184,7 +194,7 @@ describe('run events', () => {
     const start = l.start(test);
     expect(start.job.name).toBe('sales.orders.test');
     expect(start.job.facets?.jobType?.jobType).toBe('TEST');
-    expect(start.inputs.map((d) => d.name)).toEqual(['gold.sales_orders', 'gold.sales_orders__order_totals']);
+    expect(start.inputs.map((d) => d.name)).toEqual(['gold.sales_orders_orders', 'gold.sales_orders_order_totals']);
     expect(start.inputs[0]!.inputFacets).toBeUndefined();
     const end = l.fail(test, new Error('1 check failed'), {
       quality: {
@@ -221,14 +231,14 @@ describe('static lineage for mesh publish', () => {
       'job acme/marketing.clicks',
       'dataset silver.sales_customers',
       'job acme/sales.customers',
-      'dataset gold.sales_orders',
-      'dataset gold.sales_orders__order_totals',
+      'dataset gold.sales_orders_orders',
+      'dataset gold.sales_orders_order_totals',
       'job acme/sales.orders',
     ]);
     const job = events[6] as JobEvent;
     expect(job.eventTime).toBe(T0.toISOString());
     expect(job.inputs.map((d) => d.name)).toEqual(['silver.sales_customers', 'crm.public.orders']);
-    expect(job.outputs.map((d) => d.name)).toEqual(['gold.sales_orders', 'gold.sales_orders__order_totals']);
+    expect(job.outputs.map((d) => d.name)).toEqual(['gold.sales_orders_orders', 'gold.sales_orders_order_totals']);
     for (const dataset of [...job.outputs, job.inputs[0]!]) {
       expect(Object.keys(dataset.facets ?? {})).toEqual(expect.arrayContaining(['schema', 'ownership', 'documentation', 'mesh_dataProduct']));
     }

@@ -1,17 +1,14 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../platform/cli/main.js';
 import { createLineageClient } from '../../platform/lineage/createLineageClient.js';
 import { nodeConfigFiles, resolveLineageConfig } from '../../platform/lineage/resolveLineageConfig.js';
+import { runBin, runCli } from '../support/runCli.js';
 import { eventKey, realisticEvents } from './events.js';
 import { startSink, tempDir, type Sink } from './support.js';
 
-async function run(argv: string[], cwd: string, env: Record<string, string>) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(argv, { stdout: { write: (t: string) => out.push(t) }, stderr: { write: (t: string) => err.push(t) }, cwd, env });
-  return { code, stdout: out.join(''), stderr: err.join('') };
+function run(argv: string[], cwd: string, env: Record<string, string>) {
+  return runCli(argv, { cwd, env });
 }
 
 /** A working directory and environment that point at `sink`, with no retries so a down endpoint fails fast. */
@@ -94,6 +91,18 @@ describe('mesh lineage flush', () => {
     const result = await run(['lineage', 'flush'], cwd, { HOME: cwd, OPENLINEAGE__TRANSPORT__TYPE: 'http' });
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('transport.url is required for the http transport');
+  });
+
+  it('runs from the built binary', async () => {
+    const sink = await startSink();
+    const { cwd, env } = await workspace(sink);
+    const events = await spoolWhileDown(sink, cwd, env, 3);
+    await sink.listen();
+    const result = await runBin(['lineage', 'flush', '--format', 'json'], { cwd, env: { ...env, PATH: process.env['PATH'] } });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect((JSON.parse(result.stdout) as { targets: { delivered: number }[] }).targets[0]!.delivered).toBe(3);
+    expect(sink.events().map(eventKey)).toEqual(events.map(eventKey));
   });
 
   it('is registered under mesh lineage', async () => {
