@@ -62,7 +62,7 @@ export const FILE_NAMESPACE = 'file';
 /**
  * The dataset an output port publishes: its `outputs[].dataset` when the manifest gives one (the OpenLineage
  * identity, taken as written), otherwise the port's table in the mesh warehouse, named as the warehouse names it
- * (`portTable`: `<layer>.<domain>_<name>`, with `_<port>` when the product has several ports), in the
+ * (`portTable`: `<layer>.<domain>_<name>`, with `__<port>` for a port not named like the product), in the
  * warehouse's namespace.
  */
 export function portDataset(

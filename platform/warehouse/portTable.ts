@@ -9,8 +9,9 @@ export interface TableName {
 
 /**
  * The warehouse table of an output port: the last two parts of `outputs[].dataset.name` when the port names a
- * dataset (`gold.sales_orders`), otherwise `<layer>.<domain>_<name>`, with `_<port>` when the product has several
- * ports. Names are folded to lower-case identifiers.
+ * dataset (`gold.sales_orders`), otherwise `<layer>.<domain>_<name>` for the port named like the product and
+ * `<layer>.<domain>_<name>__<port>` for any other, so that adding a port never renames another's table. Names
+ * are folded to lower-case identifiers; the `unique-tables` rule reports two ports that land on one table.
  */
 export function portTable(manifest: Pick<DataProductManifest, 'id' | 'layer' | 'outputs'>, port: string): TableName {
   const output = manifest.outputs.find((o) => o.port === port);
@@ -22,7 +23,7 @@ export function portTable(manifest: Pick<DataProductManifest, 'id' | 'layer' | '
     return { schema: identifier(schema), name: identifier(name) };
   }
   const [domain, product] = manifest.id.split('.') as [string, string];
-  const suffix = manifest.outputs.length > 1 ? `_${port}` : '';
+  const suffix = port === product ? '' : `__${port}`;
   return { schema: identifier(manifest.layer), name: identifier(`${domain}_${product}${suffix}`) };
 }
 

@@ -45,7 +45,7 @@ describe('port datasets', () => {
       const table = portTable(manifest, port);
       expect(portDataset(manifest, port)).toEqual({ namespace: DEFAULT_WAREHOUSE_NAMESPACE, name: `${table.schema}.${table.name}` });
     }
-    expect(portDataset(manifest, 'order_totals')).toEqual({ namespace: DEFAULT_WAREHOUSE_NAMESPACE, name: 'gold.sales_orders_order_totals' });
+    expect(portDataset(manifest, 'order_totals')).toEqual({ namespace: DEFAULT_WAREHOUSE_NAMESPACE, name: 'gold.sales_orders__order_totals' });
     expect(portDataset({ ...manifest, outputs: [manifest.outputs[0]] }, 'orders', 'postgres://db.internal:5432')).toEqual({ namespace: 'postgres://db.internal:5432', name: 'gold.sales_orders' });
     expect(() => portDataset(manifest, 'nope')).toThrow(NotFoundError);
   });
@@ -71,7 +71,7 @@ describe('run events', () => {
     expect(event.run.facets?.processing_engine).toMatchObject({ name: 'mesh' });
     expect(event.inputs.map((d) => `${d.namespace}/${d.name}`)).toEqual(['postgres://warehouse/silver.sales_customers', 'postgres://crm:5432/crm.public.orders']);
     expect(event.inputs[1]!.facets?.documentation?.description).toBe('Orders as the shop records them.');
-    expect(event.outputs.map((d) => d.name)).toEqual(['gold.sales_orders_orders', 'gold.sales_orders_order_totals']);
+    expect(event.outputs.map((d) => d.name)).toEqual(['gold.sales_orders', 'gold.sales_orders__order_totals']);
     // Nothing is replaced yet: no version, no lifecycle change.
     for (const output of event.outputs) {
       expect(output.facets?.version).toBeUndefined();
@@ -110,7 +110,7 @@ describe('run events', () => {
     expect(tags).toContainEqual({ key: 'classification', value: 'restricted', source: 'CONTRACT', field: 'email' });
     expect(tags).toContainEqual({ key: 'layer', value: 'silver', source: 'MANIFEST' });
     expect(tags).toContainEqual({ key: 'customers', value: 'true', source: 'MANIFEST' });
-    const totals = byName(event.outputs, 'gold.sales_orders_order_totals');
+    const totals = byName(event.outputs, 'gold.sales_orders__order_totals');
     expect(totals.facets?.documentation?.description).toBe('Revenue per day and currency.');
     expect(totals.facets?.['mesh_dataProduct']).toMatchObject({ port: 'order_totals', compatibility: 'backward', contractVersion: '1.0.0' });
   });
@@ -121,12 +121,12 @@ describe('run events', () => {
     const columnLineage = { total: { inputFields: [{ namespace: 'postgres://crm:5432', name: 'crm.public.orders', field: 'amount' }] } };
     const event = l.complete(run, { outputs: { orders: { rowCount: 12, size: 4096, columnLineage } } });
     expect(validator.validate(event)).toEqual([]);
-    const orders = byName(event.outputs, 'gold.sales_orders_orders');
+    const orders = byName(event.outputs, 'gold.sales_orders');
     expect(orders.facets?.version?.datasetVersion).toBe(run.runId);
     expect(orders.facets?.lifecycleStateChange?.lifecycleStateChange).toBe('OVERWRITE');
     expect(orders.outputFacets?.outputStatistics).toMatchObject({ rowCount: 12, size: 4096 });
     expect(orders.facets?.columnLineage?.fields).toEqual(columnLineage);
-    const totals = byName(event.outputs, 'gold.sales_orders_order_totals');
+    const totals = byName(event.outputs, 'gold.sales_orders__order_totals');
     expect(totals.facets?.lifecycleStateChange?.lifecycleStateChange).toBe('CREATE'); // a view
     expect(totals.outputFacets).toBeUndefined();
     expect(totals.facets?.columnLineage).toBeUndefined(); // SQL: not known unless given
@@ -179,7 +179,7 @@ describe('run events', () => {
       root: { run: { runId: '0196b7b0-9c1e-7d2a-8f00-0123456789ab' }, job: { namespace: 'airflow', name: 'nightly' } },
     });
     expect(event.inputs.map((d) => d.name)).toEqual(['silver.sales_customers']);
-    expect(event.outputs.map((d) => d.name)).toEqual(['gold.sales_orders_orders']);
+    expect(event.outputs.map((d) => d.name)).toEqual(['gold.sales_orders']);
     // Two SQL steps: the pipeline job itself carries no single query.
     expect(l.start(parent).job.facets?.sql).toBeUndefined();
     expect(() => l.step(parent, 'nope')).toThrow(NotFoundError);
@@ -194,7 +194,7 @@ describe('run events', () => {
     const start = l.start(test);
     expect(start.job.name).toBe('sales.orders.test');
     expect(start.job.facets?.jobType?.jobType).toBe('TEST');
-    expect(start.inputs.map((d) => d.name)).toEqual(['gold.sales_orders_orders', 'gold.sales_orders_order_totals']);
+    expect(start.inputs.map((d) => d.name)).toEqual(['gold.sales_orders', 'gold.sales_orders__order_totals']);
     expect(start.inputs[0]!.inputFacets).toBeUndefined();
     const end = l.fail(test, new Error('1 check failed'), {
       quality: {
@@ -231,14 +231,14 @@ describe('static lineage for mesh publish', () => {
       'job acme/marketing.clicks',
       'dataset silver.sales_customers',
       'job acme/sales.customers',
-      'dataset gold.sales_orders_orders',
-      'dataset gold.sales_orders_order_totals',
+      'dataset gold.sales_orders',
+      'dataset gold.sales_orders__order_totals',
       'job acme/sales.orders',
     ]);
     const job = events[6] as JobEvent;
     expect(job.eventTime).toBe(T0.toISOString());
     expect(job.inputs.map((d) => d.name)).toEqual(['silver.sales_customers', 'crm.public.orders']);
-    expect(job.outputs.map((d) => d.name)).toEqual(['gold.sales_orders_orders', 'gold.sales_orders_order_totals']);
+    expect(job.outputs.map((d) => d.name)).toEqual(['gold.sales_orders', 'gold.sales_orders__order_totals']);
     for (const dataset of [...job.outputs, job.inputs[0]!]) {
       expect(Object.keys(dataset.facets ?? {})).toEqual(expect.arrayContaining(['schema', 'ownership', 'documentation', 'mesh_dataProduct']));
     }

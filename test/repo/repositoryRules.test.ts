@@ -114,6 +114,13 @@ const CASES: readonly Case[] = [
     errors: [{ code: 'PORT_DUPLICATE', file: ORDERS, line: 21, pointer: '/outputs/1/port' }],
   },
   {
+    name: 'two products build one table',
+    edit: (files) => {
+      files[CUSTOMERS] = replaceLine(files[CUSTOMERS]!, 17, '    contract: contracts/sales/customers.schema.json\n    dataset: { namespace: "postgres://warehouse", name: gold.sales_orders }');
+    },
+    errors: [{ code: 'TABLE_COLLISION', file: ORDERS, line: 20, pointer: '/outputs/0/dataset/name' }],
+  },
+  {
     name: 'quality check names an unknown field',
     edit: editOrders(26, '  - { check: unique, field: order_no }'),
     errors: [{ code: 'QUALITY_FIELD_UNKNOWN', file: ORDERS, line: 26, pointer: '/quality/0/field' }],

@@ -11,6 +11,7 @@ import { portContracts } from './portContracts.js';
 import type { RepositoryRule } from './RepositoryRule.js';
 import { uniqueIds } from './uniqueIds.js';
 import { uniquePorts } from './uniquePorts.js';
+import { uniqueTables } from './uniqueTables.js';
 
 export type { RepositoryRule, RuleContext } from './RepositoryRule.js';
 
@@ -19,6 +20,7 @@ export const REPOSITORY_RULES: readonly RepositoryRule[] = [
   uniqueIds,
   folderMatches,
   uniquePorts,
+  uniqueTables,
   ownerPresent,
   inputsResolve,
   noCycles,
