@@ -1,5 +1,5 @@
 -- One rate per calendar day and currency, carried forward over days without a publication.
-with published as (
+with recursive published as (
   select
     cast(r.rate_date as date) as rate_date,
     r.quote_currency as currency,
@@ -21,12 +21,14 @@ currencies as (
   select distinct currency from latest
 ),
 filled as (
+  -- The last publication on or before each day: dates only grow, so a running max carries it forward.
   select
     d.calendar_day,
     k.currency,
-    (select max(l.rate_date) from latest as l where l.currency = k.currency and l.rate_date <= d.calendar_day) as source_date
+    max(l.rate_date) over (partition by k.currency order by d.calendar_day rows between unbounded preceding and current row) as source_date
   from calendar as d
   cross join currencies as k
+  left join latest as l on l.currency = k.currency and l.rate_date = d.calendar_day
 )
 select
   cast(f.calendar_day as date) as rate_date,
