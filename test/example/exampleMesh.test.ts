@@ -1,10 +1,13 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { findSqlRefs } from '../../platform/pipeline/sqlRefs.js';
 import { loadRepository } from '../../platform/repo/loadRepository.js';
 import type { Product } from '../../platform/repo/Repository.js';
+import { fillGenerated } from '../support/readmeBlocks.js';
+import { lineageDiagram, productTable } from './exampleTour.js';
+import { generateSampleData } from './generateSampleData.js';
 import { readSampleRecords, sampleLoads } from './sampleRecords.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -200,5 +203,22 @@ describe('the example mesh', () => {
       }
       expect(records.filter((r) => r.record[operation] === 'd').length).toBeGreaterThan(0);
     }
+  });
+
+  // The README's tour: its product table and lineage diagram are generated from the manifests. Refresh with:
+  // UPDATE_README=1 npx vitest run test/example/exampleMesh.test.ts
+  it('the README tour shows the products and the lineage as the manifests declare them', async () => {
+    const readme = new URL('../../README.md', import.meta.url);
+    const text = await readFile(readme, 'utf8');
+    const expected = fillGenerated(fillGenerated(text, 'example products', productTable(repository)), 'example lineage', lineageDiagram(repository));
+    if (process.env['UPDATE_README'] === '1') return writeFile(readme, expected);
+    expect(text).toBe(expected);
+  });
+
+  it('the README lists every planted fault at its line, and nothing else', async () => {
+    const text = await readFile(new URL('../../README.md', import.meta.url), 'utf8');
+    const table = text.slice(text.indexOf('<!-- planted faults'), text.indexOf('<!-- end: planted faults -->'));
+    const listed = [...table.matchAll(/^\| `(products\/[^`]+):([0-9]+)` \|/gm)].map((m) => `${m[1]}:${m[2]}`);
+    expect(listed.sort()).toEqual(generateSampleData().faults.map((f) => `${f.file}:${f.line}`).sort());
   });
 });

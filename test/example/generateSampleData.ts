@@ -193,30 +193,30 @@ interface Campaign {
 
 /** The marketing plan of 2026. Paid channels run on Google Ads (search, display) or Meta (social). */
 const CAMPAIGNS: readonly Campaign[] = [
-  { id: 'CMP-2026-001', name: 'Winter Sale Search', channel: 'paid_search', utm: 'winter-sale-search', coupon: null, budget: 8000, starts: '2026-01-05', ends: '2026-01-31', owner: 'lena.hoffmann' },
-  { id: 'CMP-2026-002', name: 'Winter Sale Newsletter', channel: 'email', utm: 'winter-sale-newsletter', coupon: 'WINTER15', budget: 500, starts: '2026-01-07', ends: '2026-01-21', owner: 'jonas.brandt' },
-  { id: 'CMP-2026-003', name: 'Ski Touring Social', channel: 'paid_social', utm: 'ski-touring-social', coupon: null, budget: 6500, starts: '2026-01-15', ends: '2026-02-28', owner: 'mira.okafor' },
-  { id: 'CMP-2026-004', name: 'Outdoor Deals Affiliate', channel: 'affiliate', utm: 'outdoor-deals-affiliate', coupon: 'OUTDEALS10', budget: 12000, starts: '2026-02-01', ends: '2026-11-30', owner: 'jonas.brandt' },
-  { id: 'CMP-2026-005', name: 'Spring Hiking Social', channel: 'paid_social', utm: 'spring-hiking-social', coupon: null, budget: 9000, starts: '2026-03-01', ends: '2026-04-15', owner: 'mira.okafor' },
-  { id: 'CMP-2026-006', name: 'Spring Hiking Newsletter', channel: 'email', utm: 'spring-hiking-newsletter', coupon: 'SPRING15', budget: 600, starts: '2026-03-10', ends: '2026-03-31', owner: 'jonas.brandt' },
-  { id: 'CMP-2026-007', name: 'Easter Display', channel: 'display', utm: 'easter-display', coupon: null, budget: 4000, starts: '2026-03-23', ends: '2026-04-06', owner: 'lena.hoffmann' },
-  { id: 'CMP-2026-008', name: 'Tent Season Search', channel: 'paid_search', utm: 'tent-season-search', coupon: null, budget: 18000, starts: '2026-04-01', ends: '2026-06-30', owner: 'lena.hoffmann' },
-  { id: 'CMP-2026-009', name: 'Camping Season Social', channel: 'paid_social', utm: 'camping-season-social', coupon: null, budget: 15000, starts: '2026-05-01', ends: '2026-07-31', owner: 'mira.okafor' },
-  { id: 'CMP-2026-010', name: 'Summit Influencer Collab', channel: 'affiliate', utm: 'summit-influencer', coupon: 'SUMMIT15', budget: 7500, starts: '2026-05-15', ends: '2026-06-15', owner: 'jonas.brandt' },
-  { id: 'CMP-2026-011', name: 'Summer Newsletter', channel: 'email', utm: 'summer-newsletter', coupon: 'SUMMER10', budget: 600, starts: '2026-06-01', ends: '2026-06-21', owner: 'jonas.brandt' },
-  { id: 'CMP-2026-012', name: 'Festival Tents Social', channel: 'paid_social', utm: 'festival-tents-social', coupon: null, budget: 5000, starts: '2026-06-10', ends: '2026-07-15', owner: 'mira.okafor' },
-  { id: 'CMP-2026-013', name: 'Trail Running Display', channel: 'display', utm: 'trail-running-display', coupon: null, budget: 6000, starts: '2026-07-01', ends: '2026-08-15', owner: 'lena.hoffmann' },
-  { id: 'CMP-2026-014', name: 'Back to School Search', channel: 'paid_search', utm: 'back-to-school-search', coupon: null, budget: 5500, starts: '2026-08-10', ends: '2026-09-10', owner: 'lena.hoffmann' },
-  { id: 'CMP-2026-015', name: 'Loyalty Reactivation', channel: 'email', utm: 'loyalty-reactivation', coupon: 'COMEBACK10', budget: 800, starts: '2026-09-01', ends: '2026-09-30', owner: 'jonas.brandt' },
-  { id: 'CMP-2026-016', name: 'Autumn Layers Social', channel: 'paid_social', utm: 'autumn-layers-social', coupon: null, budget: 8000, starts: '2026-09-15', ends: '2026-10-31', owner: 'mira.okafor' },
-  { id: 'CMP-2026-017', name: 'Autumn Newsletter', channel: 'email', utm: 'autumn-newsletter', coupon: 'AUTUMN12', budget: 600, starts: '2026-10-01', ends: '2026-10-14', owner: 'jonas.brandt' },
-  { id: 'CMP-2026-018', name: 'Winter Tents Search', channel: 'paid_search', utm: 'winter-tents-search', coupon: null, budget: 14000, starts: '2026-10-20', ends: '2026-12-20', owner: 'lena.hoffmann' },
-  { id: 'CMP-2026-019', name: 'Black Friday Teaser Social', channel: 'paid_social', utm: 'black-friday-teaser', coupon: null, budget: 10000, starts: '2026-11-10', ends: '2026-11-30', owner: 'mira.okafor' },
-  { id: 'CMP-2026-020', name: 'Gift Guide Display', channel: 'display', utm: 'gift-guide-display', coupon: null, budget: 7000, starts: '2026-11-15', ends: '2026-12-24', owner: 'lena.hoffmann' },
-  { id: 'CMP-2026-021', name: 'Black Friday Newsletter', channel: 'email', utm: 'black-friday-newsletter', coupon: 'BLACKFRI20', budget: 900, starts: '2026-11-17', ends: '2026-11-30', owner: 'jonas.brandt' },
-  { id: 'CMP-2026-022', name: 'Christmas Search', channel: 'paid_search', utm: 'christmas-search', coupon: null, budget: 16000, starts: '2026-12-01', ends: '2026-12-24', owner: 'lena.hoffmann' },
-  { id: 'CMP-2026-023', name: 'Christmas Newsletter', channel: 'email', utm: 'christmas-newsletter', coupon: 'XMAS2026', budget: 900, starts: '2026-12-05', ends: '2026-12-20', owner: 'jonas.brandt' },
-  { id: 'CMP-2026-024', name: 'Ski Season Opening Social', channel: 'paid_social', utm: 'ski-season-opening', coupon: null, budget: 6000, starts: '2026-12-10', ends: '2027-01-15', owner: 'mira.okafor' },
+  { id: 'CMP-2026-001', name: 'Winter Sale Search', channel: 'paid_search', utm: 'winter-sale-search', coupon: null, budget: 900, starts: '2026-01-05', ends: '2026-01-31', owner: 'lena.hoffmann' },
+  { id: 'CMP-2026-002', name: 'Winter Sale Newsletter', channel: 'email', utm: 'winter-sale-newsletter', coupon: 'WINTER15', budget: 150, starts: '2026-01-07', ends: '2026-01-21', owner: 'jonas.brandt' },
+  { id: 'CMP-2026-003', name: 'Ski Touring Social', channel: 'paid_social', utm: 'ski-touring-social', coupon: null, budget: 650, starts: '2026-01-15', ends: '2026-02-28', owner: 'mira.okafor' },
+  { id: 'CMP-2026-004', name: 'Outdoor Deals Affiliate', channel: 'affiliate', utm: 'outdoor-deals-affiliate', coupon: 'OUTDEALS10', budget: 1200, starts: '2026-02-01', ends: '2026-11-30', owner: 'jonas.brandt' },
+  { id: 'CMP-2026-005', name: 'Spring Hiking Social', channel: 'paid_social', utm: 'spring-hiking-social', coupon: null, budget: 900, starts: '2026-03-01', ends: '2026-04-15', owner: 'mira.okafor' },
+  { id: 'CMP-2026-006', name: 'Spring Hiking Newsletter', channel: 'email', utm: 'spring-hiking-newsletter', coupon: 'SPRING15', budget: 150, starts: '2026-03-10', ends: '2026-03-31', owner: 'jonas.brandt' },
+  { id: 'CMP-2026-007', name: 'Easter Display', channel: 'display', utm: 'easter-display', coupon: null, budget: 400, starts: '2026-03-23', ends: '2026-04-06', owner: 'lena.hoffmann' },
+  { id: 'CMP-2026-008', name: 'Tent Season Search', channel: 'paid_search', utm: 'tent-season-search', coupon: null, budget: 1800, starts: '2026-04-01', ends: '2026-06-30', owner: 'lena.hoffmann' },
+  { id: 'CMP-2026-009', name: 'Camping Season Social', channel: 'paid_social', utm: 'camping-season-social', coupon: null, budget: 1500, starts: '2026-05-01', ends: '2026-07-31', owner: 'mira.okafor' },
+  { id: 'CMP-2026-010', name: 'Summit Influencer Collab', channel: 'affiliate', utm: 'summit-influencer', coupon: 'SUMMIT15', budget: 750, starts: '2026-05-15', ends: '2026-06-15', owner: 'jonas.brandt' },
+  { id: 'CMP-2026-011', name: 'Summer Newsletter', channel: 'email', utm: 'summer-newsletter', coupon: 'SUMMER10', budget: 150, starts: '2026-06-01', ends: '2026-06-21', owner: 'jonas.brandt' },
+  { id: 'CMP-2026-012', name: 'Festival Tents Social', channel: 'paid_social', utm: 'festival-tents-social', coupon: null, budget: 500, starts: '2026-06-10', ends: '2026-07-15', owner: 'mira.okafor' },
+  { id: 'CMP-2026-013', name: 'Trail Running Display', channel: 'display', utm: 'trail-running-display', coupon: null, budget: 600, starts: '2026-07-01', ends: '2026-08-15', owner: 'lena.hoffmann' },
+  { id: 'CMP-2026-014', name: 'Back to School Search', channel: 'paid_search', utm: 'back-to-school-search', coupon: null, budget: 550, starts: '2026-08-10', ends: '2026-09-10', owner: 'lena.hoffmann' },
+  { id: 'CMP-2026-015', name: 'Loyalty Reactivation', channel: 'email', utm: 'loyalty-reactivation', coupon: 'COMEBACK10', budget: 200, starts: '2026-09-01', ends: '2026-09-30', owner: 'jonas.brandt' },
+  { id: 'CMP-2026-016', name: 'Autumn Layers Social', channel: 'paid_social', utm: 'autumn-layers-social', coupon: null, budget: 800, starts: '2026-09-15', ends: '2026-10-31', owner: 'mira.okafor' },
+  { id: 'CMP-2026-017', name: 'Autumn Newsletter', channel: 'email', utm: 'autumn-newsletter', coupon: 'AUTUMN12', budget: 150, starts: '2026-10-01', ends: '2026-10-14', owner: 'jonas.brandt' },
+  { id: 'CMP-2026-018', name: 'Winter Tents Search', channel: 'paid_search', utm: 'winter-tents-search', coupon: null, budget: 1400, starts: '2026-10-20', ends: '2026-12-20', owner: 'lena.hoffmann' },
+  { id: 'CMP-2026-019', name: 'Black Friday Teaser Social', channel: 'paid_social', utm: 'black-friday-teaser', coupon: null, budget: 1000, starts: '2026-11-10', ends: '2026-11-30', owner: 'mira.okafor' },
+  { id: 'CMP-2026-020', name: 'Gift Guide Display', channel: 'display', utm: 'gift-guide-display', coupon: null, budget: 700, starts: '2026-11-15', ends: '2026-12-24', owner: 'lena.hoffmann' },
+  { id: 'CMP-2026-021', name: 'Black Friday Newsletter', channel: 'email', utm: 'black-friday-newsletter', coupon: 'BLACKFRI20', budget: 250, starts: '2026-11-17', ends: '2026-11-30', owner: 'jonas.brandt' },
+  { id: 'CMP-2026-022', name: 'Christmas Search', channel: 'paid_search', utm: 'christmas-search', coupon: null, budget: 1600, starts: '2026-12-01', ends: '2026-12-24', owner: 'lena.hoffmann' },
+  { id: 'CMP-2026-023', name: 'Christmas Newsletter', channel: 'email', utm: 'christmas-newsletter', coupon: 'XMAS2026', budget: 250, starts: '2026-12-05', ends: '2026-12-20', owner: 'jonas.brandt' },
+  { id: 'CMP-2026-024', name: 'Ski Season Opening Social', channel: 'paid_social', utm: 'ski-season-opening', coupon: null, budget: 600, starts: '2026-12-10', ends: '2027-01-15', owner: 'mira.okafor' },
 ];
 
 const COMPANY_DOMAIN = 'acme-outdoor.example';
@@ -286,6 +286,8 @@ export function generateSampleData(): SampleData {
     sellableFrom: Number.POSITIVE_INFINITY,
   };
   articles.push(newTent);
+  // The PIM's last edit before the export: a price change on a bestseller.
+  articles.find((a) => a.category === 'footwear' && a.is_active)!.updated_at = '2026-11-19T16:05:31Z';
   articles.sort((a, b) => (a.sku < b.sku ? -1 : 1));
   const sellable = (at: number) => articles.filter((a) => a.is_active && a.sellableFrom <= at);
 
