@@ -57,8 +57,9 @@ export function recordShape(schema: unknown, uri: string, resolver: SchemaResolv
   const primaryKey = Array.isArray(root['x-primary-key']) ? root['x-primary-key'].filter((r): r is string => typeof r === 'string') : [];
   const rootClassification = root['x-classification'] as Classification | undefined;
   const fields = Object.keys(properties).map((name): RecordField => {
-    const { schema: own, baseUri: ownBase } = flatten(properties[name], baseUri, resolver);
-    const { type, nullable } = typeOf(own, resolver, ownBase);
+    const { schema: flat, baseUri: ownBase } = flatten(properties[name], baseUri, resolver);
+    const { type, nullable } = typeOf(flat, resolver, ownBase);
+    const own = withNullableBranch(flat, ownBase, resolver);
     const num = (k: string) => (typeof own[k] === 'number' ? (own[k] as number) : undefined);
     return {
       name,
@@ -104,6 +105,23 @@ function flatten(schema: unknown, baseUri: string, resolver: SchemaResolver, hop
   }
   if (Array.isArray(schema['allOf'])) for (const branch of schema['allOf']) merge(flatten(branch, base, resolver, hops + 1).schema);
   return { schema: out, baseUri: base };
+}
+
+/**
+ * The `anyOf` / `oneOf` spelling of a nullable field, `[{...}, {"type": "null"}]`: the non-null branch's keywords
+ * (format, bounds, enum, pattern...) are the field's, so that a nullable timestamp is still a `date-time`. The
+ * field's own keywords win. Any other union is left as it is.
+ */
+function withNullableBranch(schema: JsonObject, baseUri: string, resolver: SchemaResolver): JsonObject {
+  const branches = schema['anyOf'] ?? schema['oneOf'];
+  if (!Array.isArray(branches) || branches.length !== 2) return schema;
+  const flat = branches.map((branch) => flatten(branch, baseUri, resolver).schema);
+  const isNull = (s: JsonObject) => s['type'] === 'null' || s['const'] === null || (Array.isArray(s['enum']) && s['enum'].length === 1 && s['enum'][0] === null);
+  const values = flat.filter((s) => !isNull(s));
+  if (values.length !== 1) return schema;
+  const out: JsonObject = { ...schema };
+  for (const [keyword, value] of Object.entries(values[0]!)) if (!(keyword in out)) out[keyword] = value;
+  return out;
 }
 
 const TYPE_ORDER: readonly JsonType[] = ['integer', 'number', 'string', 'boolean', 'object', 'array'];

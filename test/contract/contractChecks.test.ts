@@ -87,6 +87,19 @@ describe('contract checks and lint: one fault per case', () => {
     expect(flagged).toEqual(['/properties/address_count_x']);
   });
 
+  it('a property refined in a condition or branch is linted where it is declared, not in the branch', async () => {
+    const files = validRepoFiles();
+    const contract = structuredClone(ORDERS_CONTRACT) as Schema;
+    // status and total are declared (and described) at the root; the branches only refine them.
+    contract.if = { properties: { status: { const: 'cancelled' } }, required: ['status'] };
+    contract.then = { properties: { total: { maximum: 0 } } };
+    contract.allOf = [{ if: { properties: { status: { const: 'open' } } }, then: { properties: { total: { minimum: 0 }, open_since: { type: 'string' } } } }];
+    files[FILE] = JSON.stringify(contract, null, 2);
+    const lint = (await validateFiles(files)).filter((p) => p.code.startsWith('LINT_'));
+    // open_since is declared only in the branch: it still needs a description.
+    expect(lint.map((p) => [p.code, p.pointer])).toEqual([['LINT_DESCRIPTION_MISSING', '/allOf/0/then/properties/open_since']]);
+  });
+
   it('shared definitions without x-version are fine; a recursive schema through properties is not a cycle', async () => {
     const files = validRepoFiles();
     const common = structuredClone(COMMON_TYPES) as Schema;
