@@ -1,5 +1,6 @@
 import { Ajv2020 } from 'ajv/dist/2020.js';
-import type { Options } from 'ajv';
+import type { ErrorObject, Options } from 'ajv';
+import { isMultipleOf } from './decimalMultipleOf.js';
 import addFormatsModule from 'ajv-formats';
 import { addMeshVocabulary } from './vocabulary.js';
 
@@ -33,13 +34,28 @@ export function createContractAjv(options: { allErrors?: boolean; optimize?: boo
     validateSchema: options.optimize ?? true,
     // The optimizer halves validation work but doubles compile time: worth it for data, not for a check.
     code: { regExp: unicodeRegExp, optimize: options.optimize ?? true },
-    // multipleOf on decimals (0.01) without binary floating-point error: 10.1 is a multiple of 0.01.
-    multipleOfPrecision: 9,
   });
   addFormats(ajv);
   addMeshVocabulary(ajv);
+  addExactMultipleOf(ajv);
   return ajv;
 }
+
+/**
+ * Replaces Ajv's `multipleOf`, which divides in binary floating point (so 10.1 is "not a multiple" of 0.01, and a
+ * tolerance only moves the problem to larger amounts), with an exact decimal check.
+ */
+function addExactMultipleOf(ajv: Ajv2020): void {
+  ajv.removeKeyword('multipleOf');
+  const validate: DataValidateFunction = (divisor: number, data: number) => {
+    if (isMultipleOf(data, divisor)) return true;
+    validate.errors = [{ keyword: 'multipleOf', message: `must be multiple of ${divisor}`, params: { multipleOf: divisor } }];
+    return false;
+  };
+  ajv.addKeyword({ keyword: 'multipleOf', type: 'number', schemaType: 'number', errors: true, validate });
+}
+
+type DataValidateFunction = ((divisor: number, data: number) => boolean) & { errors?: Partial<ErrorObject>[] };
 
 /** Patterns compile with the `u` flag, as JSON Schema (ECMA-262 with Unicode) expects. */
 function unicodeRegExp(pattern: string, flags: string): RegExp {
