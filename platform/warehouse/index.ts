@@ -1,5 +1,5 @@
 export type { SqlClient, SqlResult } from './SqlClient.js';
-export { quoteIdent, quoteTable } from './SqlClient.js';
+export { quoteIdent, quoteLiteral, quoteTable } from './SqlClient.js';
 export { createPostgresClient } from './createPostgresClient.js';
 export { createPgliteClient } from './createPgliteClient.js';
 export { openWarehouse } from './openWarehouse.js';
