@@ -37,7 +37,7 @@ export class RetriesExhausted extends Error {
 export async function withRetries<T>(
   fn: (attempt: number) => Promise<T>,
   policy: RetryPolicy,
-  hooks: { onRetry?: (error: unknown, attempt: number, delayMs: number) => void; sleep?: (ms: number) => Promise<void> } = {},
+  hooks: { onRetry?: (error: unknown, attempt: number, delayMs: number) => void | Promise<void>; sleep?: (ms: number) => Promise<void> } = {},
 ): Promise<RetryOutcome<T>> {
   const sleep = hooks.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const maxDelay = policy.maxDelayMs ?? 60_000;
@@ -47,7 +47,7 @@ export async function withRetries<T>(
     } catch (error) {
       if (attempt >= policy.attempts || !isTransientError(error)) throw new RetriesExhausted(attempt, error);
       const delay = Math.min(maxDelay, policy.backoffMs * 2 ** (attempt - 1));
-      hooks.onRetry?.(error, attempt, delay);
+      await hooks.onRetry?.(error, attempt, delay);
       await sleep(delay);
     }
   }
