@@ -85,8 +85,9 @@ function sameColumns(a: readonly { name: string; type: string }[], b: readonly {
 }
 
 function pinnedError(target: TableName, existing: string, replacement: string, dependents: readonly string[]): ConflictError {
+  const one = dependents.length === 1;
   return new ConflictError(
-    `cannot replace ${existing} ${quoteTable(target)} with ${replacement}: ${dependents.length === 1 ? 'view' : 'views'} ${dependents.join(', ')} ` +
-      `depend on it. Drop ${dependents.length === 1 ? 'it' : 'them'} (their products rebuild them on their next run), then run again.`,
+    `cannot replace ${existing} ${quoteTable(target)} with ${replacement}: ${one ? 'view' : 'views'} ${dependents.join(', ')} ${one ? 'depends' : 'depend'} on it. ` +
+      `Drop ${one ? 'it' : 'them'} (a product's view comes back on its next run), then run again.`,
   );
 }
