@@ -88,10 +88,11 @@ async function loadCsv(tx: SqlClient, target: string, file: FileToLoad): Promise
   const cells = fileColumns.map((_, i) => `c${i + 1}`);
   await tx.exec(`create temp table ${landing} (mesh_record bigint generated always as identity, ${cells.map((c) => `${c} text`).join(', ')}) on commit drop`);
   const records = await copyFile(tx, `copy ${landing} (${cells.join(', ')}) from stdin with (${options})`, file);
-  const checks = fileColumns.flatMap((c, i) =>
-    c.column && c.column.sqlType !== 'text' ? [`(${i + 1}, ${quoteLiteral(c.column.name)}, pg_temp.mesh_cast_error(l.c${i + 1}, ${quoteLiteral(c.column.sqlType)}))`] : [],
-  );
-  const errors = checks.length > 0 ? `(select jsonb_agg(jsonb_build_object('field', f, 'message', m) order by o) from (values ${checks.join(', ')}) as x(o, f, m) where m is not null)` : 'null::jsonb';
+  const typed = fileColumns.flatMap((c, i) => (c.column && c.column.sqlType !== 'text' ? [{ cell: `l.c${i + 1}`, column: c.column }] : []));
+  const rowErrors =
+    `pg_temp.mesh_row_errors(array[${typed.map((t) => t.cell).join(', ')}]::text[], ` +
+    `array[${typed.map((t) => quoteLiteral(t.column.sqlType)).join(', ')}]::text[], array[${typed.map((t) => quoteLiteral(t.column.name)).join(', ')}]::text[])`;
+  const errors = typed.length > 0 ? `case when ${typed.map((t) => surelyConverts(t.cell, t.column.sqlType)).join(' and ')} then null else ${rowErrors} end` : 'null::jsonb';
   await tx.exec(`create temp table pg_temp.mesh_checked on commit drop as select l.*, ${errors} as errors from ${landing} l`);
   await createTable(tx, target, file.columns);
   const known = fileColumns.flatMap((c, i) => (c.column ? [{ column: c.column, cell: `c${i + 1}` }] : []));
@@ -213,8 +214,34 @@ function conversionError(c: PortColumn): string {
   const v = `p.d -> ${quoteLiteral(c.name)}`;
   const expected = JSON_TYPE[c.json];
   const label = c.json === 'integer' ? 'an integer' : c.json === 'array' || c.json === 'object' ? `an ${c.json}` : `a ${c.json}`;
-  const cast = c.json === 'integer' ? `pg_temp.mesh_cast_error(${v} #>> '{}', 'integer')` : c.sqlType === 'text' || c.json === 'object' || c.json === 'array' ? 'null::text' : `pg_temp.mesh_cast_error(${v} #>> '{}', ${quoteLiteral(c.sqlType)})`;
+  const text = `(${v} #>> '{}')`;
+  const cast =
+    c.sqlType === 'text' || c.json === 'object' || c.json === 'array'
+      ? 'null::text'
+      : `case when ${surelyConverts(text, c.sqlType)} then null else pg_temp.mesh_cast_error(${text}, ${quoteLiteral(c.json === 'integer' ? 'integer' : c.sqlType)}) end`;
   return `case coalesce(jsonb_typeof(${v}), 'null') when 'null' then null when ${quoteLiteral(expected)} then ${cast} else 'expected ${label}, got ' || jsonb_typeof(${v}) end`;
+}
+
+/**
+ * Text that surely converts to each type: a regular expression matching a subset of what the type's input
+ * function accepts (18 digits always fit a bigint; days up to 28 exist in every month). The slow path of a
+ * load asks PostgreSQL (`pg_temp.mesh_cast_error`, a function call per value) only about values outside
+ * the subset, so that a file with a few bad values does not pay a function call for each good one.
+ */
+export const SURELY_CONVERTS: Readonly<Record<string, string>> = {
+  bigint: '^[[:space:]]*[-+]?[0-9]{1,18}[[:space:]]*$',
+  numeric: '^[[:space:]]*[-+]?([0-9]+([.][0-9]*)?|[.][0-9]+)([eE][-+]?[0-9]{1,3})?[[:space:]]*$',
+  boolean: '^[[:space:]]*(t|true|f|false|y|yes|n|no|on|off|1|0)[[:space:]]*$',
+  date: '^[1-9][0-9]{3}-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])$',
+  timestamptz:
+    '^[1-9][0-9]{3}-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])[T ]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9]([.][0-9]{1,6})?)?(Z|[-+](0[0-9]|1[0-4])(:?[0-5][0-9])?)?$',
+};
+
+/** The condition that `value` (text) is null or surely converts to `type`; false when nothing is sure. */
+function surelyConverts(value: string, type: string): string {
+  const pattern = SURELY_CONVERTS[type];
+  if (pattern === undefined) return `${value} is null`;
+  return `(${value} is null or ${value} ${type === 'boolean' ? '~*' : '~'} ${quoteLiteral(pattern)})`;
 }
 
 // ---------------------------------------------------------------------------------------------------------

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InputError } from '../../platform/errors.js';
 import type { FileLoad } from '../../platform/manifest/DataProductManifest.js';
-import { LOAD_REJECTS, loadFile, type LoadOutcome } from '../../platform/pipeline/loadFile.js';
+import fc from 'fast-check';
+import { LOAD_REJECTS, loadFile, SURELY_CONVERTS, type LoadOutcome } from '../../platform/pipeline/loadFile.js';
 import type { PortColumn } from '../../platform/pipeline/PortColumn.js';
 import { sessionSetup } from '../../platform/pipeline/sessionSetup.js';
 import type { SqlClient } from '../../platform/warehouse/SqlClient.js';
@@ -157,6 +158,30 @@ describe.each(warehouses.cases)('loadFile on $name', ({ enabled, get }) => {
     expect(byRecord[7]).toEqual([{ message: expect.stringMatching(/^not valid JSON: /) }]);
     expect(rejects.find((r) => r.record === 4)!.data).toEqual({ id: '3', name: 3, active: 'yes' });
     expect(rejects.find((r) => r.record === 2)!.data).toBe('{"id": 2, "name": ');
+  });
+
+  // The slow path trusts these patterns to imply a successful cast: generate text shaped like them (and text
+  // close to them), and ask PostgreSQL about every value that matches.
+  it.skipIf(!enabled)('only lets through text that PostgreSQL converts, on the shortcut of the slow path', async () => {
+    const shapes: Record<string, RegExp> = {
+      bigint: /^\s?[-+]?\d{1,20}\s?$/,
+      numeric: /^[-+]?(\d{0,4}(\.\d{0,3})?|\.\d{1,3})([eE][-+]?\d{1,4})?$/,
+      boolean: /^\s?([tT]|tr|[tT][rR][uU][eE]|f|FALSE|false|y|Yes|yes|n|no|On|on|of|off|1|0|2|o)\s?$/,
+      date: /^\d{4}-[01]\d-[0-3]\d$/,
+      timestamptz: /^\d{4}-[01]\d-[0-3]\d[T ][0-2]\d:[0-6]\d(:[0-6]\d(\.\d{1,7})?)?(Z|[-+][01]\d(:?[0-6]\d)?)?$/,
+    };
+    await client.transaction(async (tx) => {
+      await sessionSetup(tx);
+      for (const [type, shape] of Object.entries(shapes)) {
+        const values = fc.sample(fc.stringMatching(shape), { numRuns: 2000, seed: 42 });
+        const { rows } = await tx.query<{ matched: number; wrong: string[] | null }>(
+          `select count(*)::int as matched, array_agg(v) filter (where pg_temp.mesh_cast_error(v, $3) is not null) as wrong from unnest($1::text[]) as v where v ${type === 'boolean' ? '~*' : '~'} $2`,
+          [values, SURELY_CONVERTS[type], type],
+        );
+        expect(rows[0]!.wrong, type).toBeNull();
+        expect(rows[0]!.matched, type).toBeGreaterThan(100);
+      }
+    });
   });
 
   it.skipIf(!enabled)('keeps properties an open contract does not know out of the table without rejecting', async () => {
