@@ -1,3 +1,4 @@
+import type { QualityReport } from '../quality/QualityReport.js';
 import type { ProductSummary, RetryNote, RunSummary, StepSummary } from './RunSummary.js';
 import type { StepKind } from './planStep.js';
 
@@ -46,6 +47,9 @@ export interface PipelineObserver {
   stepStarted?(event: StepRunEvent): void | Promise<void>;
   /** A transient error ended an attempt; the step runs again after `delayMs`. */
   stepRetrying?(event: StepRunEvent & { readonly retry: RetryNote }): void | Promise<void>;
-  /** `summary.status` says COMPLETE or FAIL; `error` is what failed (the audit's reason or the exception). */
-  stepEnded?(event: StepRunEvent & { readonly summary: StepSummary; readonly error?: unknown }): void | Promise<void>;
+  /**
+   * `summary.status` says COMPLETE or FAIL; `error` is what failed (the audit's reason or the exception);
+   * `quality` is the audit's report on the staged data (for `dataQualityMetrics` and `dataQualityAssertions`).
+   */
+  stepEnded?(event: StepRunEvent & { readonly summary: StepSummary; readonly error?: unknown; readonly quality?: QualityReport }): void | Promise<void>;
 }

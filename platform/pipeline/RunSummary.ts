@@ -2,12 +2,13 @@ import type { PublishMode } from './publish.js';
 import type { StepKind } from './planStep.js';
 import type { ColumnLineage } from './columnLineage.js';
 
-/** One quality check's outcome in a run's audit. */
+/** One quality check's outcome in a run's audit (from the quality engine's `CheckResult`). */
 export interface CheckOutcome {
   readonly name: string;
-  readonly passed: boolean;
+  /** `error`: the check could not be measured (a failing SQL check query, say). */
+  readonly status: 'passed' | 'failed' | 'skipped' | 'error';
   readonly severity: 'error' | 'warn';
-  readonly message?: string;
+  readonly message: string;
 }
 
 /** A retry of a step after a transient error. */
@@ -41,6 +42,8 @@ export interface StepSummary {
   /** `schema.name` of the dead-letter table, when records were rejected. */
   readonly deadLetters?: string;
   readonly checks: readonly CheckOutcome[];
+  /** The quality score of the staged data, as the audit measured it. */
+  readonly quality?: { readonly score: number | null; readonly grade: string | null };
   /** Why the step failed: the audit's reason, or the error. */
   readonly error?: string;
   /** Column lineage of a SQL step, where the SELECT list says it. */

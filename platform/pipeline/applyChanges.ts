@@ -49,9 +49,9 @@ export async function applyChanges(tx: SqlClient, staging: TableName, spec: Chan
 
   // Events that cannot be applied: to the rejects, with the reason, numbered after the load's own rejects.
   const unusable = [
-    `case when lower(${op}) is null or lower(${op}) not in (${CDC_OPERATIONS.map((o) => quoteLiteral(o)).join(', ')}) then jsonb_build_object('field', ${quoteLiteral(spec.operation)}, 'message', 'operation ' || coalesce('"' || ${op} || '"', 'missing') || '; expected one of ${CDC_OPERATIONS.join(', ')}') end`,
-    `case when ${seq} is null then jsonb_build_object('field', ${quoteLiteral(spec.sequence)}, 'message', 'sequence missing') end`,
-    ...spec.key.map((k) => `case when ${quoteIdent(k)} is null then jsonb_build_object('field', ${quoteLiteral(k)}, 'message', 'key missing') end`),
+    `case when lower(${op}) is null or lower(${op}) not in (${CDC_OPERATIONS.map((o) => quoteLiteral(o)).join(', ')}) then jsonb_build_object('field', ${quoteLiteral(spec.operation)}, 'keyword', 'cdc', 'message', 'operation ' || coalesce('"' || ${op} || '"', 'missing') || '; expected one of ${CDC_OPERATIONS.join(', ')}') end`,
+    `case when ${seq} is null then jsonb_build_object('field', ${quoteLiteral(spec.sequence)}, 'keyword', 'cdc', 'message', 'sequence missing') end`,
+    ...spec.key.map((k) => `case when ${quoteIdent(k)} is null then jsonb_build_object('field', ${quoteLiteral(k)}, 'keyword', 'cdc', 'message', 'key missing') end`),
   ];
   const errors = `jsonb_path_query_array(jsonb_build_array(${unusable.join(', ')}), '$[*] ? (@ != null)')`;
   await tx.exec(`create temp table pg_temp.mesh_unusable on commit drop as select b.ctid as row_id, ${errors} as errors, to_jsonb(b) as data from ${BATCH} b`);

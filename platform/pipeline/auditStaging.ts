@@ -1,3 +1,4 @@
+import type { QualityReport } from '../quality/QualityReport.js';
 import type { Repository } from '../repo/Repository.js';
 import type { SqlClient } from '../warehouse/SqlClient.js';
 import type { TableName } from '../warehouse/portTable.js';
@@ -28,21 +29,24 @@ export interface AuditReport {
   readonly checks: readonly CheckOutcome[];
   /** Where the rejected records went, when there were any. */
   readonly deadLetters?: TableName;
-  /** Why the port must not be published; undefined when it may. */
+  /** Why the port must not be published (`auditFailure`); undefined when it may. */
   readonly failure?: string;
+  /** The quality engine's full report on the staged data. */
+  readonly quality?: QualityReport;
 }
 
 /** The audit step of write-audit-publish. */
 export type StagingAudit = (request: AuditRequest) => Promise<AuditReport>;
 
 /**
- * Whether a run may publish, by the rule of the design: it fails when an error-severity check fails, or when
+ * Whether a run may publish, by the rule of the design: it fails when an error-severity check fails (or
+ * cannot be measured), or when
  * the share of rejected records exceeds what the product's completeness SLA allows (any rejected record
  * when there is no such SLA). Returns the reason, or undefined.
  */
 export function auditFailure(records: number, rejected: number, completeness: number | undefined, checks: readonly CheckOutcome[]): string | undefined {
-  const failed = checks.filter((c) => !c.passed && c.severity === 'error');
-  const reasons = failed.map((c) => `check ${c.name} failed${c.message ? `: ${c.message}` : ''}`);
+  const failed = checks.filter((c) => c.severity === 'error' && (c.status === 'failed' || c.status === 'error'));
+  const reasons = failed.map((c) => `check ${c.name} ${c.status === 'error' ? 'could not be measured' : 'failed'}: ${c.message}`);
   if (rejected > 0) {
     const share = `${rejected} of ${records} ${records === 1 ? 'record' : 'records'} (${percent(rejected, records)}) rejected`;
     if (completeness === undefined) reasons.push(`${share}, and without a completeness SLA none may be`);

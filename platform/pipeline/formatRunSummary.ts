@@ -14,7 +14,9 @@ export function formatRunSummary(summary: RunSummary, style: Style): string {
       lines.push(`    ${stepLine(step, style)}`);
       if (step.status === 'failed' && step.error) lines.push(`      ${style.red(step.error)}`);
       for (const retry of step.retries) lines.push(style.dim(`      attempt ${retry.attempt} failed (${retry.error}); retried after ${seconds(retry.delayMs)}`));
-      for (const check of step.checks) if (!check.passed) lines.push(`      ${check.severity === 'error' ? style.red('check') : style.yellow('check')} ${check.name}: ${check.message ?? 'failed'}`);
+      for (const check of step.checks) {
+        if (check.status === 'failed' || check.status === 'error') lines.push(`      ${check.severity === 'error' ? style.red('check') : style.yellow('check')} ${check.name}: ${check.message}`);
+      }
       if (step.status === 'failed' && step.published === undefined && step.rowsOut > 0) lines.push(style.dim(`      the published ${step.table} is unchanged (${step.rowsOut} rows)`));
       if (step.deadLetters) lines.push(style.dim(`      ${step.rejected} rejected ${step.rejected === 1 ? 'record is' : 'records are'} in ${step.deadLetters}`));
     }
@@ -32,7 +34,8 @@ export function formatRunSummary(summary: RunSummary, style: Style): string {
 function stepLine(step: StepSummary, style: Style): string {
   const status = step.status === 'completed' ? style.green('completed') : style.red('FAILED');
   const attempts = step.attempts > 1 ? `, ${step.attempts} attempts` : '';
-  return `${step.port} -> ${step.table} (${step.kind}) ${status}: ${step.rowsIn} in, ${step.rowsOut} out, ${step.rejected} rejected${attempts}, ${seconds(step.durationMs)}`;
+  const quality = step.quality?.score != null ? `, quality ${step.quality.score} (${step.quality.grade})` : '';
+  return `${step.port} -> ${step.table} (${step.kind}) ${status}: ${step.rowsIn} in, ${step.rowsOut} out, ${step.rejected} rejected${quality}${attempts}, ${seconds(step.durationMs)}`;
 }
 
 function seconds(ms: number): string {

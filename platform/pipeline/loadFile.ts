@@ -41,7 +41,8 @@ export interface LoadOutcome {
  * INSERT ... SELECT whose expressions insist on each value's JSON type. One value that does not convert
  * aborts the fast path (in a savepoint), and the slow path runs: the file lands as text, each value is tried
  * against its type, the records that convert go to `target`, the others to `LOAD_REJECTS` (`record` = its
- * position in the file, `data` = the record as read, `errors` = `[{field, message}]`). Clean files never pay
+ * position in the file, `data` = the record as read, `errors` = `[{field, keyword, message}]`, `keyword` being
+ * `type`, `json` or `additionalProperties`). Clean files never pay
  * for the slow path; no record is ever inserted row by row.
  *
  * What is checked here is only what a typed table cannot hold: a value that is not of its column's type, a
@@ -160,17 +161,19 @@ async function loadJsonLines(tx: SqlClient, target: string, file: FileToLoad): P
   });
   if (fast !== undefined) return { records: fast, rejected: 0, slowPath: false };
 
-  const fieldErrors = file.columns.map((c, i) => `(${i + 1}, ${quoteLiteral(c.name)}, ${conversionError(c)})`);
-  const extras = file.open ? '' : ` union all select ${file.columns.length + 1}, k, 'is not a field of the port''s contract, which allows no other properties' from jsonb_object_keys(p.d - ${names}) as k`;
+  const fieldErrors = file.columns.map((c, i) => `(${i + 1}, ${quoteLiteral(c.name)}, 'type', ${conversionError(c)})`);
+  const extras = file.open
+    ? ''
+    : ` union all select ${file.columns.length + 1}, k, 'additionalProperties', 'is not a field of the port''s contract, which allows no other properties' from jsonb_object_keys(p.d - ${names}) as k`;
   const perField =
     fieldErrors.length > 0 || extras !== ''
-      ? `(select jsonb_agg(jsonb_build_object('field', f, 'message', m) order by o, f) from (select * from (values ${fieldErrors.length > 0 ? fieldErrors.join(', ') : '(0, null, null)'}) as v(o, f, m)${extras}) as x(o, f, m) where m is not null)`
+      ? `(select jsonb_agg(jsonb_build_object('field', f, 'keyword', kw, 'message', m) order by o, f) from (select * from (values ${fieldErrors.length > 0 ? fieldErrors.join(', ') : "(0, null, 'type', null)"}) as v(o, f, kw, m)${extras}) as x(o, f, kw, m) where m is not null)`
       : 'null::jsonb';
   await tx.exec(
     `create temp table pg_temp.mesh_checked on commit drop as ` +
       `select p.mesh_record, p.doc, p.d, case ` +
-      `when p.parse_error is not null then jsonb_build_array(jsonb_build_object('message', 'not valid JSON: ' || p.parse_error)) ` +
-      `when jsonb_typeof(p.d) <> 'object' then jsonb_build_array(jsonb_build_object('message', 'expected a JSON object, got ' || jsonb_typeof(p.d))) ` +
+      `when p.parse_error is not null then jsonb_build_array(jsonb_build_object('keyword', 'json', 'message', 'not valid JSON: ' || p.parse_error)) ` +
+      `when jsonb_typeof(p.d) <> 'object' then jsonb_build_array(jsonb_build_object('keyword', 'type', 'message', 'expected a JSON object, got ' || jsonb_typeof(p.d))) ` +
       `else ${perField} end as errors ` +
       `from (select l.mesh_record, l.doc, e.parse_error, case when e.parse_error is null then l.doc::jsonb end as d ` +
       `from ${landing} l cross join lateral (select pg_temp.mesh_cast_error(l.doc, 'jsonb') as parse_error) as e where ${nonBlank} offset 0) as p`,

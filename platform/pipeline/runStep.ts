@@ -1,11 +1,12 @@
 import { performance } from 'node:perf_hooks';
 import { errorMessage, InputError, NotFoundError } from '../errors.js';
 import type { Repository } from '../repo/Repository.js';
-import { parseDuration } from '../util/parseDuration.js';
+import { parseDuration } from '../quality/score/parseDuration.js';
 import { quoteIdent, quoteTable, type SqlClient } from '../warehouse/SqlClient.js';
 import { sqlState } from '../warehouse/transientErrors.js';
 import { applyChanges, type ChangeOutcome } from './applyChanges.js';
-import { auditFailure, tableLabel, type StagingAudit } from './auditStaging.js';
+import { tableLabel, type StagingAudit } from './auditStaging.js';
+import type { QualityReport } from '../quality/QualityReport.js';
 import { deriveColumnLineage } from './columnLineage.js';
 import { loadFile } from './loadFile.js';
 import { aboveWatermark, BATCH, mergeBatch } from './mergeBatch.js';
@@ -50,6 +51,7 @@ interface AttemptResult {
   readonly published?: PublishMode;
   readonly deadLetters?: string;
   readonly failure?: string;
+  readonly quality?: QualityReport;
 }
 
 /**
@@ -78,6 +80,7 @@ export async function runStep(context: StepContext, plan: StepPlan): Promise<Ste
   const base = { port: plan.port, table: tableLabel(plan.target), kind: plan.kind, ...(columnLineage ? { columnLineage } : {}) };
   let summary: StepSummary;
   let error: unknown;
+  let quality: QualityReport | undefined;
   try {
     const { value, attempts } = await withRetries(
       () => context.warehouse.transaction((tx) => attempt(tx, context, plan, event.runId)),
@@ -103,8 +106,10 @@ export async function runStep(context: StepContext, plan: StepPlan): Promise<Ste
       ...(value.published ? { published: value.published } : {}),
       ...(value.deadLetters ? { deadLetters: value.deadLetters } : {}),
       checks: value.checks,
+      ...(value.quality ? { quality: { score: value.quality.score.score, grade: value.quality.score.grade } } : {}),
       ...(value.failure ? { error: value.failure } : {}),
     };
+    quality = value.quality;
     if (value.failure) error = new Error(value.failure);
   } catch (caught) {
     const cause = caught instanceof RetriesExhausted ? caught.cause : caught;
@@ -123,7 +128,7 @@ export async function runStep(context: StepContext, plan: StepPlan): Promise<Ste
       error: describeError(cause),
     };
   }
-  await context.observer.stepEnded?.({ ...event, eventTime: new Date(), summary, ...(error !== undefined ? { error } : {}) });
+  await context.observer.stepEnded?.({ ...event, eventTime: new Date(), summary, ...(error !== undefined ? { error } : {}), ...(quality ? { quality } : {}) });
   return summary;
 }
 
@@ -137,13 +142,14 @@ async function attempt(tx: SqlClient, context: StepContext, plan: StepPlan, runI
 
   const built = await build(tx, plan, context.fullRefresh);
   const report = await context.audit({ tx, repository: context.repository, plan, relation: plan.staging, relationKind: built.relationKind, runId, loadRejected: built.loadRejected });
-  const failure = report.failure ?? auditFailure(report.records, report.rejected, plan.product.manifest.sla?.completeness, report.checks);
+  const failure = report.failure;
   const common = {
     rowsIn: built.rowsIn,
     records: report.records,
     rejected: report.rejected,
     checks: report.checks,
     ...(report.deadLetters && report.rejected > 0 ? { deadLetters: tableLabel(report.deadLetters) } : {}),
+    ...(report.quality ? { quality: report.quality } : {}),
   };
   if (failure !== undefined) {
     await dropRelation(tx, plan.staging);
@@ -257,7 +263,7 @@ function retryPolicy(plan: StepPlan): RetryPolicy {
   const retries = plan.product.manifest.pipeline?.retries;
   return {
     attempts: retries?.attempts ?? DEFAULT_RETRY_POLICY.attempts,
-    backoffMs: retries?.backoff !== undefined ? parseDuration(retries.backoff) : DEFAULT_RETRY_POLICY.backoffMs,
+    backoffMs: retries?.backoff !== undefined ? Math.round((parseDuration(retries.backoff) ?? 1) * 1000) : DEFAULT_RETRY_POLICY.backoffMs,
   };
 }
 

@@ -14,7 +14,7 @@ export const REJECT_SQLSTATE = '22023';
  * - `pg_temp.mesh_cast_error(value, type)` is null when `value` converts to `type` (a column type, or
  *   `integer` for a JSON number that must be whole and fit a bigint), else the message PostgreSQL gives.
  * - `pg_temp.mesh_row_errors(values, types, names)` does it for a whole row: null when every value converts,
- *   else `[{field, message}]`.
+ *   else `[{field, keyword: 'type', message}]`.
  *
  * They serve the slow path of a load only. On PostgreSQL 16 and later they ask `pg_input_error_info`, which
  * costs no subtransaction. Before 16 a failed cast can only be caught by an exception block, which costs one
@@ -62,7 +62,7 @@ begin
   for i in 1 .. coalesce(array_length(vals, 1), 0) loop
     message := pg_temp.mesh_cast_error(vals[i], types[i]);
     if message is not null then
-      errors := errors || jsonb_build_object('field', names[i], 'message', message);
+      errors := errors || jsonb_build_object('field', names[i], 'keyword', 'type', 'message', message);
     end if;
   end loop;
   return case when errors = '[]' then null else errors end;

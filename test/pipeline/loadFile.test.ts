@@ -23,7 +23,7 @@ const COLUMNS: PortColumn[] = [
 interface Loaded {
   outcome: LoadOutcome;
   rows: Record<string, unknown>[];
-  rejects: { record: number; data: unknown; errors: { field?: string; message: string }[] }[];
+  rejects: { record: number; data: unknown; errors: { field?: string; keyword: string; message: string }[] }[];
 }
 
 const warehouses = await openTestWarehouses('load');
@@ -85,7 +85,7 @@ describe.each(warehouses.cases)('loadFile on $name', ({ enabled, get }) => {
     expect(rows.map((r) => r['id'])).toEqual([1, 4]);
     expect(rejects).toHaveLength(2);
     expect(rejects[0]).toMatchObject({ record: 2, data: { id: 'x', name: 'b', amount: '2', active: 'true', at: '2026-01-01T00:00:00Z' } });
-    expect(rejects[0]!.errors).toEqual([{ field: 'id', message: expect.stringContaining('invalid input syntax for type bigint: "x"') }]);
+    expect(rejects[0]!.errors).toEqual([{ field: 'id', keyword: 'type', message: expect.stringContaining('invalid input syntax for type bigint: "x"') }]);
     expect(rejects[1]!.record).toBe(3);
     expect(rejects[1]!.errors.map((e) => e.field)).toEqual(['amount', 'active', 'at']);
     expect(rejects[1]!.errors[2]!.message).toMatch(/out of range|invalid/);
@@ -145,17 +145,17 @@ describe.each(warehouses.cases)('loadFile on $name', ({ enabled, get }) => {
     expect(outcome).toEqual({ records: 7, rejected: 6, slowPath: true });
     expect(rows).toEqual([{ id: 1, name: 'ok', amount: null, active: null, at: null, tags: null }]);
     const byRecord = Object.fromEntries(rejects.map((r) => [r.record, r.errors]));
-    expect(byRecord[2]).toEqual([{ message: expect.stringMatching(/^not valid JSON: /) }]);
-    expect(byRecord[3]).toEqual([{ message: 'expected a JSON object, got array' }]);
+    expect(byRecord[2]).toEqual([{ keyword: 'json', message: expect.stringMatching(/^not valid JSON: /) }]);
+    expect(byRecord[3]).toEqual([{ keyword: 'type', message: 'expected a JSON object, got array' }]);
     expect(byRecord[4]).toEqual([
-      { field: 'id', message: 'expected an integer, got string' },
-      { field: 'name', message: 'expected a string, got number' },
-      { field: 'active', message: 'expected a boolean, got string' },
+      { field: 'id', keyword: 'type', message: 'expected an integer, got string' },
+      { field: 'name', keyword: 'type', message: 'expected a string, got number' },
+      { field: 'active', keyword: 'type', message: 'expected a boolean, got string' },
     ]);
     expect(byRecord[5]!.map((e) => e.field)).toEqual(['id', 'at']);
     expect(byRecord[5]![0]!.message).toBe('4.5 is not a whole number');
-    expect(byRecord[6]).toEqual([{ field: 'colour', message: "is not a field of the port's contract, which allows no other properties" }]);
-    expect(byRecord[7]).toEqual([{ message: expect.stringMatching(/^not valid JSON: /) }]);
+    expect(byRecord[6]).toEqual([{ field: 'colour', keyword: 'additionalProperties', message: "is not a field of the port's contract, which allows no other properties" }]);
+    expect(byRecord[7]).toEqual([{ keyword: 'json', message: expect.stringMatching(/^not valid JSON: /) }]);
     expect(rejects.find((r) => r.record === 4)!.data).toEqual({ id: '3', name: 3, active: 'yes' });
     expect(rejects.find((r) => r.record === 2)!.data).toBe('{"id": 2, "name": ');
   });

@@ -127,12 +127,14 @@ describe.each(warehouses.cases)('mesh run on $name', ({ name, enabled, get, url 
     await writeRepo(repo.root, { 'products/shop/accounts/events.csv': 'op,lsn,account_id,owner,balance\nc,1,A1,ann,1\nx,2,A1,ann,2\nc,3,,zed,3\n' });
     const summary = await runMesh(repo.root, client, ['shop.accounts']);
     // No completeness SLA: any reject fails the run, and nothing is published.
-    expect(stepOf(summary, 'shop.accounts')).toMatchObject({ status: 'failed', rejected: 2, deadLetters: 'silver.shop_accounts__dead_letters' });
+    expect(stepOf(summary, 'shop.accounts')).toMatchObject({ status: 'failed', rejected: 2, deadLetters: 'silver.shop_accounts__rejected' });
     expect(await client.query(`select to_regclass('silver.shop_accounts')::text as t`)).toMatchObject({ rows: [{ t: null }] });
-    const letters = await client.query<{ errors: { field: string; message: string }[] }>(`select errors from silver.shop_accounts__dead_letters order by line`);
-    expect(letters.rows.map((r) => r.errors)).toEqual([
-      [{ field: 'op', message: 'operation "x"; expected one of c, u, d, r' }],
-      [{ field: 'account_id', message: 'key missing' }],
+    const letters = await client.query<{ source: string; errors: { instancePath: string; keyword: string; params: object; message: string }[] }>(
+      `select source, errors from silver.shop_accounts__rejected order by (errors->0->'params'->>'record')::int`,
+    );
+    expect(letters.rows).toEqual([
+      { source: 'silver.shop_accounts', errors: [{ instancePath: '/op', schemaPath: '', keyword: 'cdc', params: { record: 1, file: 'products/shop/accounts/events.csv' }, message: 'operation "x"; expected one of c, u, d, r' }] },
+      { source: 'silver.shop_accounts', errors: [{ instancePath: '/account_id', schemaPath: '', keyword: 'cdc', params: { record: 2, file: 'products/shop/accounts/events.csv' }, message: 'key missing' }] },
     ]);
   });
 
@@ -142,31 +144,79 @@ describe.each(warehouses.cases)('mesh run on $name', ({ name, enabled, get, url 
     await writeRepo(repo.root, { 'products/shop/customers/customers.csv': 'customer_id;email;country;signed_up\nC1;a@x.org;DE;2026-01-05T10:00:00Z\nC9;z@x.org;FR;not-a-date\n' });
     const summary = await runMesh(repo.root, client);
     const step = stepOf(summary, 'shop.customers');
-    expect(step).toMatchObject({ status: 'failed', records: 2, rejected: 1, rowsOut: 3, deadLetters: 'bronze.shop_customers__dead_letters' });
+    expect(step).toMatchObject({ status: 'failed', records: 2, rejected: 1, rowsOut: 3, deadLetters: 'bronze.shop_customers__rejected' });
     expect(step.error).toBe('1 of 2 records (50%) rejected, and without a completeness SLA none may be');
     expect(step.published).toBeUndefined();
     expect(await checksum(client, 'bronze.shop_customers')).toEqual(good);
     expect(await client.query(`select to_regclass('bronze.shop_customers__staging')::text as t`)).toMatchObject({ rows: [{ t: null }] });
-    const letters = await client.query<{ run_id: string; stage: string; line: number; record: unknown; errors: { field: string; message: string }[] }>(
-      'select run_id, stage, line, record, errors from bronze.shop_customers__dead_letters',
+    const letters = await client.query<{ source: string; run_id: string; source_ctid: string | null; record: unknown; errors: { instancePath: string; params: object; message: string }[] }>(
+      'select source, run_id, source_ctid::text, record, errors from bronze.shop_customers__rejected',
     );
     expect(letters.rows).toHaveLength(1);
-    expect(letters.rows[0]).toMatchObject({ stage: 'load', line: 2, record: { customer_id: 'C9', email: 'z@x.org', country: 'FR', signed_up: 'not-a-date' } });
-    expect(letters.rows[0]!.errors).toEqual([{ field: 'signed_up', message: expect.stringContaining('not-a-date') }]);
+    expect(letters.rows[0]).toMatchObject({ source: 'bronze.shop_customers', source_ctid: null, record: { customer_id: 'C9', email: 'z@x.org', country: 'FR', signed_up: 'not-a-date' } });
+    expect(letters.rows[0]!.run_id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(letters.rows[0]!.errors).toEqual([
+      { instancePath: '/signed_up', schemaPath: '', keyword: 'type', params: { record: 2, file: 'products/shop/customers/customers.csv' }, message: expect.stringContaining('not-a-date') },
+    ]);
     // Downstream of the failed product is skipped; products beside it still run.
     expect(summary.products.find((p) => p.product === 'shop.revenue')).toMatchObject({ status: 'skipped', reason: 'upstream product shop.customers failed in this run' });
     expect(summary.products.find((p) => p.product === 'shop.orders')?.status).toBe('completed');
     expect(summary.status).toBe('failed');
   });
 
+  it.skipIf(!enabled)('fails a run whose output breaks the contract, keeping the previous table, with the records and reasons in the dead letters', async () => {
+    await runMesh(repo.root, client);
+    const good = await checksum(client, 'bronze.shop_customers');
+    // Every value converts to its column: only the contract rejects (country ^[A-Z]{2}$; a null country, NA being the null text, is not a string).
+    await writeRepo(repo.root, { 'products/shop/customers/customers.csv': 'customer_id;email;country;signed_up\nC1;a@x.org;DE;2026-01-05T10:00:00Z\nC2;b@x.org;Germany;2026-01-06T10:00:00Z\nC3;c@x.org;NA;2026-01-07T10:00:00Z\n' });
+    const step = stepOf(await runMesh(repo.root, client, ['shop.customers']), 'shop.customers');
+    expect(step).toMatchObject({ status: 'failed', records: 3, rejected: 2, rowsOut: 3, deadLetters: 'bronze.shop_customers__rejected' });
+    expect(step.error).toBe('2 of 3 records (66.7%) rejected, and without a completeness SLA none may be');
+    expect(await checksum(client, 'bronze.shop_customers')).toEqual(good);
+    const letters = await client.query<{ record: { customer_id: string }; errors: { instancePath: string; keyword: string }[] }>(
+      `select record, errors from bronze.shop_customers__rejected where source = 'bronze.shop_customers' order by record->>'customer_id'`,
+    );
+    expect(letters.rows.map((r) => [r.record.customer_id, r.errors.map((e) => `${e.instancePath} ${e.keyword}`)])).toEqual([
+      ['C2', ['/country pattern']],
+      ['C3', ['/country type']],
+    ]);
+  });
+
   it.skipIf(!enabled)('completes with rejects when the completeness SLA allows them, publishing only the valid records', async () => {
-    const lines = [...ORDERS_JSONL.split('\n'), '{"order_id": "O9", "customer_id": "C1", "total": "lots", "status": "open", "updated_at": "2026-03-05T00:00:00Z"}'];
+    const lines = [
+      ...ORDERS_JSONL.split('\n'),
+      '{"order_id": "O9", "customer_id": "C1", "total": "lots", "status": "open", "updated_at": "2026-03-05T00:00:00Z"}',
+      '{"order_id": "O8", "customer_id": "C1", "total": 3, "status": "lost", "updated_at": "2026-03-05T00:00:00Z"}',
+    ];
     await writeRepo(repo.root, { 'products/shop/orders/orders.jsonl': lines.join('\n') });
     const summary = await runMesh(repo.root, client, ['shop.orders']);
-    // 4 of 5 valid = 80%, the SLA asks 70%.
-    expect(stepOf(summary, 'shop.orders')).toMatchObject({ status: 'completed', records: 5, rejected: 1, rowsOut: 4 });
-    const letters = await client.query<{ line: number; errors: unknown }>('select line, errors from bronze.shop_orders__dead_letters');
-    expect(letters.rows).toEqual([{ line: 5, errors: [{ field: 'total', message: 'expected a number, got string' }] }]);
+    // 4 of 6 valid = 66.7%: below the SLA's 70%.
+    expect(stepOf(summary, 'shop.orders')).toMatchObject({ status: 'failed', records: 6, rejected: 2 });
+    expect(stepOf(summary, 'shop.orders').error).toBe('2 of 6 records (33.3%) rejected; the completeness SLA of 70% allows at most 30%');
+    // Without the conversion failure: 5 of 6... the contract reject alone, 1 of 5 = 80% valid.
+    await writeRepo(repo.root, { 'products/shop/orders/orders.jsonl': [...lines.slice(0, 4), lines[5]].join('\n') });
+    const ok = stepOf(await runMesh(repo.root, client, ['shop.orders']), 'shop.orders');
+    expect(ok).toMatchObject({ status: 'completed', records: 5, rejected: 1, rowsOut: 4, deadLetters: 'bronze.shop_orders__rejected' });
+    expect(ok.quality?.grade).toMatch(/^[A-F]$/);
+    expect((await rowsOf(client, 'bronze.shop_orders')).map((r) => r['order_id'])).toEqual(['O1', 'O2', 'O3', 'O4']);
+    // The dead letters are the last run's: the earlier run's rows of this port were replaced.
+    const letters = await client.query<{ record: { order_id: string }; errors: { instancePath: string; keyword: string }[] }>('select record, errors from bronze.shop_orders__rejected');
+    expect(letters.rows.map((r) => [r.record.order_id, r.errors.map((e) => `${e.instancePath} ${e.keyword}`)])).toEqual([['O8', ['/status enum']]]);
+  });
+
+  it.skipIf(!enabled)('fails on an error-severity check and only notes a warning one', async () => {
+    await runMesh(repo.root, client, ['shop.orders', 'shop.customers']);
+    await writeRepo(repo.root, { 'products/shop/revenue/revenue.sql': "select c.country, count(*) as orders, sum(o.total) as revenue from {{ ref('shop.orders', 'orders') }} o join {{ ref('shop.customers', 'customers') }} c using (customer_id) where o.status = 'nothing' group by 1" });
+    const step = stepOf(await runMesh(repo.root, client, ['shop.revenue']), 'shop.revenue');
+    expect(step.status).toBe('failed');
+    expect(step.error).toMatch(/^check row_count\S* failed: 0 records; expected /);
+    expect(step.checks.find((c) => c.name.startsWith('row_count'))).toMatchObject({ status: 'failed', severity: 'error' });
+
+    const manifest = (await import('node:fs/promises')).readFile(`${repo.root}/products/shop/revenue/product.yaml`, 'utf8');
+    await writeRepo(repo.root, { 'products/shop/revenue/product.yaml': (await manifest).replace('{ check: row_count, min: 1 }', '{ check: row_count, min: 1, severity: warn }') });
+    const warned = stepOf(await runMesh(repo.root, client, ['shop.revenue']), 'shop.revenue');
+    expect(warned).toMatchObject({ status: 'completed', rowsOut: 0 });
+    expect(warned.checks.find((c) => c.name.startsWith('row_count'))).toMatchObject({ status: 'failed', severity: 'warn' });
   });
 
   it.skipIf(!enabled)('refuses to run a product whose upstream was never built, and says which', async () => {
@@ -240,7 +290,8 @@ describe.each(warehouses.cases)('mesh run on $name', ({ name, enabled, get, url 
 
   it.skipIf(!enabled)('refuses to replace a table whose columns change while views depend on it, naming them', async () => {
     await runMesh(repo.root, client);
-    await writeRepo(repo.root, { 'products/shop/revenue/revenue.sql': "select c.country, count(*)::text as orders, sum(o.total) as revenue from {{ ref('shop.orders', 'orders') }} o join {{ ref('shop.customers', 'customers') }} c using (customer_id) group by 1" });
+    // Still valid against the contract (a number is a number), but the column type changes.
+    await writeRepo(repo.root, { 'products/shop/revenue/revenue.sql': "select c.country, count(*) as orders, sum(o.total)::float8 as revenue from {{ ref('shop.orders', 'orders') }} o join {{ ref('shop.customers', 'customers') }} c using (customer_id) group by 1" });
     await client.exec('create view public.revenue_report as select * from gold.shop_revenue');
     const before = await checksum(client, 'gold.shop_revenue');
     const step = stepOf(await runMesh(repo.root, client, ['shop.revenue']), 'shop.revenue');
