@@ -5,7 +5,7 @@ import type { Repository } from '../repo/Repository.js';
 import type { SqlClient } from '../warehouse/SqlClient.js';
 import type { StagingAudit } from './auditStaging.js';
 import type { PipelineObserver } from './PipelineObserver.js';
-import { declaredKind, planStep } from './planStep.js';
+import { declaredKind, planStep, type StepPlan } from './planStep.js';
 import { tableLabel } from './auditStaging.js';
 import { portTable } from '../warehouse/portTable.js';
 import type { ProductSummary, RunSummary, StepSummary } from './RunSummary.js';
@@ -70,23 +70,9 @@ export async function runPipelines(options: RunPipelinesOptions): Promise<RunSum
     await observer.productStarted?.({ runId: productRunId, parentRunId: runId, product: id, eventTime: new Date() });
     const stepSummaries: StepSummary[] = [];
     for (const step of steps) {
+      let plan: StepPlan;
       try {
-        const plan = await planStep(repository, product, step);
-        stepSummaries.push(
-          await runStep(
-            {
-              warehouse: options.warehouse,
-              repository,
-              audit: options.audit,
-              observer,
-              productRunId,
-              newRunId,
-              fullRefresh: options.fullRefresh ?? false,
-              ...(options.retry ? { retry: options.retry } : {}),
-            },
-            plan,
-          ),
-        );
+        plan = await planStep(repository, product, step);
       } catch (error) {
         // A step that cannot even be planned (an unreadable SQL file) fails without touching the warehouse.
         stepSummaries.push({
@@ -104,7 +90,19 @@ export async function runPipelines(options: RunPipelinesOptions): Promise<RunSum
           checks: [],
           error: errorMessage(error),
         });
+        continue;
       }
+      const context = {
+        warehouse: options.warehouse,
+        repository,
+        audit: options.audit,
+        observer,
+        productRunId,
+        newRunId,
+        fullRefresh: options.fullRefresh ?? false,
+        ...(options.retry ? { retry: options.retry } : {}),
+      };
+      stepSummaries.push(await runStep(context, plan));
     }
     const failedStep = stepSummaries.find((s) => s.status === 'failed');
     const reason = failedStep ? `port ${failedStep.port}: ${failedStep.error ?? 'failed'}` : undefined;

@@ -89,7 +89,11 @@ export async function runStep(context: StepContext, plan: StepPlan): Promise<Ste
         onRetry: async (cause, attemptNumber, delayMs) => {
           const retry = { attempt: attemptNumber, error: errorMessage(cause), delayMs };
           retries.push(retry);
-          await context.observer.stepRetrying?.({ ...event, eventTime: new Date(), retry });
+          try {
+            await context.observer.stepRetrying?.({ ...event, eventTime: new Date(), retry });
+          } catch (hookError) {
+            throw new ObserverFailure(hookError);
+          }
         },
       },
     );
@@ -112,6 +116,7 @@ export async function runStep(context: StepContext, plan: StepPlan): Promise<Ste
     quality = value.quality;
     if (value.failure) error = new Error(value.failure);
   } catch (caught) {
+    if (caught instanceof ObserverFailure) throw caught.cause; // a hook's failure stops the run, it is no step failure
     const cause = caught instanceof RetriesExhausted ? caught.cause : caught;
     error = cause;
     summary = {
@@ -130,6 +135,13 @@ export async function runStep(context: StepContext, plan: StepPlan): Promise<Ste
   }
   await context.observer.stepEnded?.({ ...event, eventTime: new Date(), summary, ...(error !== undefined ? { error } : {}), ...(quality ? { quality } : {}) });
   return summary;
+}
+
+/** An observer hook threw inside the retry loop: not the step's error, the run's. */
+class ObserverFailure extends Error {
+  constructor(cause: unknown) {
+    super(errorMessage(cause), { cause });
+  }
 }
 
 async function attempt(tx: SqlClient, context: StepContext, plan: StepPlan, runId: string): Promise<AttemptResult> {
