@@ -5,6 +5,8 @@ import type { ColumnLineage } from './columnLineage.js';
 /** One quality check's outcome in a run's audit (from the quality engine's `CheckResult`). */
 export interface CheckOutcome {
   readonly name: string;
+  /** `manifest`: the product's `quality` checks; `contract`: what the contract implies (its keys' uniqueness). */
+  readonly origin: 'manifest' | 'contract';
   /** `error`: the check could not be measured (a failing SQL check query, say). */
   readonly status: 'passed' | 'failed' | 'skipped' | 'error';
   readonly severity: 'error' | 'warn';

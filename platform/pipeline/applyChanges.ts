@@ -1,7 +1,7 @@
 import { quoteIdent, quoteLiteral, quoteTable, type SqlClient } from '../warehouse/SqlClient.js';
 import type { TableName } from '../warehouse/portTable.js';
 import { LOAD_REJECTS } from './loadFile.js';
-import { BATCH, keyJoin } from './mergeBatch.js';
+import { BATCH, keepPublishedVersions, keyJoin, REJECTED_KEYS } from './mergeBatch.js';
 import type { PortColumn } from './PortColumn.js';
 
 /** The operations a change event may carry (Debezium's letters): create, update, delete, read (snapshot). */
@@ -28,7 +28,9 @@ export interface ChangeOutcome {
   /** Keys changed by this run: inserted or updated, and deleted. */
   readonly upserted: number;
   readonly deleted: number;
-  /** Writes the new per-key state; call it only when the run publishes. */
+  /** After the audit: keys whose new version was rejected keep their published one (`keepPublishedVersions`). */
+  readonly afterAudit: (tx: SqlClient, target: TableName) => Promise<void>;
+  /** Writes the new per-key state, without the rejected changes; call it only when the run publishes. */
   readonly commitState: (tx: SqlClient) => Promise<void>;
 }
 
@@ -39,7 +41,9 @@ export interface ChangeOutcome {
  * re-run of the same file changes nothing, a stale event arriving late is ignored, and a deleted row does
  * not come back from an older insert.
  *
- * Events with an unknown operation, or without a key or a sequence, are rejected into `LOAD_REJECTS`.
+ * Events with an unknown operation, or without a key or a sequence, are rejected into `LOAD_REJECTS`. A
+ * change whose new row the audit rejects is not applied: the key keeps its published row, and the change is
+ * tried again on the next run.
  */
 export async function applyChanges(tx: SqlClient, staging: TableName, spec: ChangeSpec, fullRefresh: boolean): Promise<ChangeOutcome> {
   const op = quoteIdent(spec.operation);
@@ -84,10 +88,14 @@ export async function applyChanges(tx: SqlClient, staging: TableName, spec: Chan
     events,
     upserted,
     deleted,
+    async afterAudit(auditTx, target) {
+      await keepPublishedVersions(auditTx, staging, target, spec.key, CHANGES, 'not c.mesh_delete', spec.columns.map((c) => c.name), !fullRefresh);
+    },
     async commitState(publishTx) {
       if (fullRefresh) await publishTx.exec(`truncate ${state}`);
-      await publishTx.exec(`delete from ${state} s using ${CHANGES} c where ${keyJoin(spec.key, 's', 'c')}`);
-      await publishTx.exec(`insert into ${state} (${keys.join(', ')}, mesh_sequence, mesh_deleted) select ${keys.join(', ')}, ${seq}, mesh_delete from ${CHANGES}`);
+      const applied = `not exists (select from ${REJECTED_KEYS} as r where ${keyJoin(spec.key, 'r', 'c')})`;
+      await publishTx.exec(`delete from ${state} s using ${CHANGES} c where ${keyJoin(spec.key, 's', 'c')} and ${applied}`);
+      await publishTx.exec(`insert into ${state} (${keys.join(', ')}, mesh_sequence, mesh_deleted) select ${keys.join(', ')}, ${seq}, mesh_delete from ${CHANGES} as c where ${applied}`);
     },
   };
 }

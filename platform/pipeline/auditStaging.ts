@@ -39,13 +39,16 @@ export interface AuditReport {
 export type StagingAudit = (request: AuditRequest) => Promise<AuditReport>;
 
 /**
- * Whether a run may publish, by the rule of the design: it fails when an error-severity check fails (or
- * cannot be measured), or when
- * the share of rejected records exceeds what the product's completeness SLA allows (any rejected record
- * when there is no such SLA). Returns the reason, or undefined.
+ * Whether a run may publish, by the rule of the design: it fails when one of the product's error-severity
+ * checks fails (or cannot be measured), or when the share of rejected records exceeds what the product's
+ * completeness SLA allows (any rejected record when there is no such SLA). Returns the reason, or undefined.
+ *
+ * What the contract implies beyond its records, the uniqueness of its keys, is measured and reported (it
+ * weighs in the quality score) but does not stop a run: a bronze port may publish the duplicates its source
+ * sent, and its own `unique` check, error or warn, says whether that is acceptable.
  */
 export function auditFailure(records: number, rejected: number, completeness: number | undefined, checks: readonly CheckOutcome[]): string | undefined {
-  const failed = checks.filter((c) => c.severity === 'error' && (c.status === 'failed' || c.status === 'error'));
+  const failed = checks.filter((c) => c.origin === 'manifest' && c.severity === 'error' && (c.status === 'failed' || c.status === 'error'));
   const reasons = failed.map((c) => `check ${c.name} ${c.status === 'error' ? 'could not be measured' : 'failed'}: ${c.message}`);
   if (rejected > 0) {
     const share = `${rejected} of ${records} ${records === 1 ? 'record' : 'records'} (${percent(rejected, records)}) rejected`;

@@ -16,7 +16,7 @@ import type { CheckOutcome } from './RunSummary.js';
  * - rejected rows removed from a staged table, so that only valid records are published (a view shows its
  *   query's rows as they are; its rejects are recorded all the same);
  * - the verdict by the design's rule (`auditFailure`): the share of rejected records (load and contract)
- *   against the completeness SLA, and every error-severity check.
+ *   against the completeness SLA, and the product's error-severity checks.
  */
 export function createStagingAudit(): StagingAudit {
   return async (request: AuditRequest): Promise<AuditReport> => {
@@ -39,7 +39,7 @@ export function createStagingAudit(): StagingAudit {
     // The contract check judges the contract's rejects alone; the verdict counts the load's too.
     const checks: CheckOutcome[] = report.checks
       .filter((c) => c.origin !== 'contract' || c.check !== 'contract')
-      .map((c) => ({ name: c.name, status: c.status, severity: c.severity, message: c.message }));
+      .map((c) => ({ name: c.name, origin: c.origin, status: c.status, severity: c.severity, message: c.message }));
     const failure = auditFailure(records, rejected, plan.product.manifest.sla?.completeness, checks);
     return {
       records,

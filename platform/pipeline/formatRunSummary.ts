@@ -14,8 +14,11 @@ export function formatRunSummary(summary: RunSummary, style: Style): string {
       lines.push(`    ${stepLine(step, style)}`);
       if (step.status === 'failed' && step.error) lines.push(`      ${style.red(step.error)}`);
       for (const retry of step.retries) lines.push(style.dim(`      attempt ${retry.attempt} failed (${retry.error}); retried after ${seconds(retry.delayMs)}`));
+      // Failing checks that did not fail the run (warnings, the contract's keys): the error line names the others.
       for (const check of step.checks) {
-        if (check.status === 'failed' || check.status === 'error') lines.push(`      ${check.severity === 'error' ? style.red('check') : style.yellow('check')} ${check.name}: ${check.message}`);
+        const failing = check.status === 'failed' || check.status === 'error';
+        const failedRun = check.origin === 'manifest' && check.severity === 'error';
+        if (failing && !failedRun) lines.push(`      ${style.yellow('warning')} ${check.name}: ${check.message}`);
       }
       if (step.status === 'failed' && step.published === undefined && step.rowsOut > 0) lines.push(style.dim(`      the published ${step.table} is unchanged (${step.rowsOut} rows)`));
       if (step.deadLetters) lines.push(style.dim(`      ${step.rejected} rejected ${step.rejected === 1 ? 'record is' : 'records are'} in ${step.deadLetters}`));

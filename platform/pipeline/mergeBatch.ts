@@ -32,3 +32,37 @@ export async function mergeBatch(tx: SqlClient, staging: TableName, uniqueKey: r
   const { rowCount } = await tx.query(`insert into ${target} (${list}) select ${list} from ${BATCH}`);
   return rowCount;
 }
+
+/** Keys whose new version the audit rejected (see `keepPublishedVersions`). */
+export const REJECTED_KEYS = 'pg_temp.mesh_rejected_keys';
+
+/**
+ * After the audit has removed the rejected rows from `staging`: a key that came with a new version (a row of
+ * `source` matching `upserts`) but is no longer in `staging` lost it to the audit. It keeps its published
+ * version instead, and the key is listed in `REJECTED_KEYS`, so that the change is not recorded as applied
+ * and the next run tries it again (its dead letter stays until the source is fixed).
+ */
+export async function keepPublishedVersions(
+  tx: SqlClient,
+  staging: TableName,
+  target: TableName,
+  key: readonly string[],
+  source: string,
+  upserts: string,
+  columns: readonly string[],
+  restore = true,
+): Promise<number> {
+  const keys = key.map(quoteIdent).join(', ');
+  await tx.exec(
+    `create temp table ${REJECTED_KEYS} on commit drop as select distinct ${keys} from ${source} as c ` +
+      `where ${upserts} and not exists (select from ${quoteTable(staging)} as s where ${keyJoin(key, 's', 'c')})`,
+  );
+  if (!restore) return 0; // a full refresh rebuilds from the source alone
+  const exists = (await tx.query<{ found: boolean }>('select to_regclass($1) is not null as found', [quoteTable(target)])).rows[0]!.found;
+  if (!exists) return 0;
+  const list = columns.map(quoteIdent).join(', ');
+  const { rowCount } = await tx.query(
+    `insert into ${quoteTable(staging)} (${list}) select ${list} from ${quoteTable(target)} as t where exists (select from ${REJECTED_KEYS} as r where ${keyJoin(key, 't', 'r')})`,
+  );
+  return rowCount;
+}

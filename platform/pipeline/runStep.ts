@@ -9,7 +9,7 @@ import { tableLabel, type StagingAudit } from './auditStaging.js';
 import type { QualityReport } from '../quality/QualityReport.js';
 import { deriveColumnLineage } from './columnLineage.js';
 import { loadFile } from './loadFile.js';
-import { aboveWatermark, BATCH, mergeBatch } from './mergeBatch.js';
+import { aboveWatermark, BATCH, keepPublishedVersions, mergeBatch } from './mergeBatch.js';
 import type { PipelineObserver, StepInput, StepRunEvent } from './PipelineObserver.js';
 import { changeColumns, type StepPlan } from './planStep.js';
 import { describeRelation, publishTable, publishView, type PublishMode } from './publish.js';
@@ -37,6 +37,8 @@ interface Built {
   readonly rowsIn: number;
   readonly loadRejected: number;
   readonly relationKind: 'table' | 'view';
+  /** Work after a passing audit, before publishing (keys whose new version was rejected keep their old one). */
+  readonly afterAudit?: (tx: SqlClient) => Promise<void>;
   /** Work that belongs to publishing (the CDC key state). */
   readonly onPublish?: (tx: SqlClient) => Promise<void>;
 }
@@ -168,6 +170,7 @@ async function attempt(tx: SqlClient, context: StepContext, plan: StepPlan, runI
     return { ...common, status: 'failed', rowsOut: await publishedRows(tx, plan), failure };
   }
 
+  await built.afterAudit?.(tx);
   let published: PublishMode;
   if (built.relationKind === 'view') {
     await dropRelation(tx, plan.staging);
@@ -193,7 +196,7 @@ async function build(tx: SqlClient, plan: StepPlan, fullRefresh: boolean): Promi
       const loaded = await loadFile(tx, BATCH, { ...plan.file!, columns: plan.columns, open: plan.shape.open });
       if (plan.step.watermark !== undefined) await tx.exec(`delete from ${BATCH} as b where not ${aboveWatermark('b', plan.step.watermark, staging)}`);
       await mergeBatch(tx, plan.staging, plan.step.uniqueKey, plan.columns.map((c) => c.name));
-      return { rowsIn: loaded.records, loadRejected: loaded.rejected, relationKind: 'table' };
+      return { rowsIn: loaded.records, loadRejected: loaded.rejected, relationKind: 'table', ...keepKeys(plan, plan.columns.map((c) => c.name), fullRefresh) };
     }
     case 'cdc': {
       const cdc = plan.step.load!.cdc!;
@@ -201,7 +204,7 @@ async function build(tx: SqlClient, plan: StepPlan, fullRefresh: boolean): Promi
       const loaded = await loadFile(tx, BATCH, { ...plan.file!, columns: changeColumns(plan), open: plan.shape.open });
       const changes: ChangeOutcome = await applyChanges(tx, plan.staging, { ...cdc, columns: plan.columns, state: besideTable(plan.target, '__cdc_state') }, fullRefresh);
       const rejected = (await tx.query<{ n: number }>('select count(*)::int as n from pg_temp.mesh_load_rejects')).rows[0]!.n;
-      return { rowsIn: loaded.records, loadRejected: rejected, relationKind: 'table', onPublish: changes.commitState };
+      return { rowsIn: loaded.records, loadRejected: rejected, relationKind: 'table', afterAudit: (t) => changes.afterAudit(t, plan.target), onPublish: changes.commitState };
     }
     case 'sql-table': {
       await tx.query(`create table ${staging} as select * from (\n${plan.sql!.compiled}\n) as mesh_source`);
@@ -219,13 +222,20 @@ async function build(tx: SqlClient, plan: StepPlan, fullRefresh: boolean): Promi
       const rowCount = await countRows(tx, BATCH);
       const columns = (await relationColumns(tx, { schema: 'pg_temp', name: 'mesh_batch' })).map((c) => c.name);
       await withSchemaHint(plan, () => mergeBatch(tx, plan.staging, plan.step.uniqueKey, columns));
-      return { rowsIn: rowCount, loadRejected: 0, relationKind: 'table' };
+      return { rowsIn: rowCount, loadRejected: 0, relationKind: 'table', ...keepKeys(plan, columns, fullRefresh) };
     }
     case 'sql-view': {
       await tx.query(`create view ${staging} as\n${plan.sql!.compiled}`);
       return { rowsIn: await countRows(tx, staging), loadRejected: 0, relationKind: 'view' };
     }
   }
+}
+
+/** For an incremental merge on a key: rows the audit rejects leave the key's published row in place. */
+function keepKeys(plan: StepPlan, columns: readonly string[], fullRefresh: boolean): Pick<Built, 'afterAudit'> {
+  const key = plan.step.uniqueKey;
+  if (!key || key.length === 0 || fullRefresh) return {};
+  return { afterAudit: async (tx) => void (await keepPublishedVersions(tx, plan.staging, plan.target, key, BATCH, 'true', columns)) };
 }
 
 /**

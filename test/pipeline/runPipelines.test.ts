@@ -123,6 +123,52 @@ describe.each(warehouses.cases)('mesh run on $name', ({ name, enabled, get, url 
     ]);
   });
 
+  // Regression: a rejected change used to be recorded as applied, so its key lost its row and the next run
+  // dropped its dead letter.
+  it.skipIf(!enabled)('keeps the published row of a key whose change is rejected, and rejects it again on the next run', async () => {
+    const manifest = pipelineRepo()['products/shop/accounts/product.yaml']!.replace('pipeline:', 'sla:\n  completeness: 50\npipeline:');
+    await writeRepo(repo.root, { 'products/shop/accounts/product.yaml': manifest });
+    await runMesh(repo.root, client, ['shop.accounts']);
+    // A1 loses its owner (required, a string: the contract rejects a null), A5 is new and fine.
+    await writeRepo(repo.root, { 'products/shop/accounts/events.csv': 'op,lsn,account_id,owner,balance\nu,7,A1,,999\nc,8,A5,eve,5\n' });
+    const expected = [
+      { account_id: 'A1', owner: 'ann', balance: 150 },
+      { account_id: 'A3', owner: 'cy', balance: 12 },
+      { account_id: 'A5', owner: 'eve', balance: 5 },
+    ];
+    for (let run = 1; run <= 2; run++) {
+      const step = stepOf(await runMesh(repo.root, client, ['shop.accounts']), 'shop.accounts');
+      expect(step, `run ${run}`).toMatchObject({ status: 'completed', records: 3, rejected: 1, rowsOut: 3 });
+      expect(await rowsOf(client, 'silver.shop_accounts'), `run ${run}`).toEqual(expected);
+      const letters = await client.query<{ record: unknown }>('select record from silver.shop_accounts__rejected');
+      expect(letters.rows, `run ${run}`).toEqual([{ record: { account_id: 'A1', owner: null, balance: 999 } }]);
+    }
+    // Fixed at the source, with a later sequence: applied.
+    await writeRepo(repo.root, { 'products/shop/accounts/events.csv': 'op,lsn,account_id,owner,balance\nu,9,A1,ann,999\n' });
+    expect(stepOf(await runMesh(repo.root, client, ['shop.accounts']), 'shop.accounts')).toMatchObject({ status: 'completed', rejected: 0 });
+    expect((await rowsOf(client, 'silver.shop_accounts'))[0]).toEqual({ account_id: 'A1', owner: 'ann', balance: 999 });
+  });
+
+  it.skipIf(!enabled)('keeps the published row of a key whose incremental update is rejected, and tries it again', async () => {
+    const files = pipelineRepo();
+    const contract = JSON.parse(files['contracts/shop/order_history.schema.json']!);
+    contract.properties.total.maximum = 500;
+    await writeRepo(repo.root, {
+      'contracts/shop/order_history.schema.json': JSON.stringify(contract),
+      'products/shop/order_history/product.yaml': files['products/shop/order_history/product.yaml']!.replace('pipeline:', 'sla:\n  completeness: 50\npipeline:'),
+    });
+    await runMesh(repo.root, client, ['shop.orders', 'shop.order_history']);
+    const lines = ORDERS_JSONL.split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    Object.assign(lines[1]!, { total: 1000, updated_at: '2026-03-10T00:00:00Z' }); // fine in bronze, too much for the history
+    await writeRepo(repo.root, { 'products/shop/orders/orders.jsonl': lines.map((l) => JSON.stringify(l)).join('\n') });
+    for (let run = 1; run <= 2; run++) {
+      const step = stepOf(await runMesh(repo.root, client, ['shop.orders', 'shop.order_history']), 'shop.order_history');
+      expect(step, `run ${run}`).toMatchObject({ status: 'completed', rowsIn: 1, rejected: 1, rowsOut: 4 });
+      expect((await rowsOf(client, 'silver.shop_order_history'))[1], `run ${run}`).toEqual({ order_id: 'O2', status: 'shipped', total: '20', updated_at: '2026-03-02T10:00:00.000Z' });
+      expect((await client.query('select count(*)::int as n from silver.shop_order_history__rejected')).rows, `run ${run}`).toEqual([{ n: 1 }]);
+    }
+  });
+
   it.skipIf(!enabled)('rejects change events with an unknown operation or no key into the dead letters', async () => {
     await writeRepo(repo.root, { 'products/shop/accounts/events.csv': 'op,lsn,account_id,owner,balance\nc,1,A1,ann,1\nx,2,A1,ann,2\nc,3,,zed,3\n' });
     const summary = await runMesh(repo.root, client, ['shop.accounts']);
