@@ -155,6 +155,9 @@ async function attempt(tx: SqlClient, context: StepContext, plan: StepPlan, runI
   await dropRelation(tx, plan.staging);
 
   const built = await build(tx, plan, context.fullRefresh);
+  // Statistics now, not whenever autovacuum comes by (PGlite has none): without them a fresh table looks empty
+  // to the planner, and the audit's queries and downstream transforms nest loops over thousands of rows.
+  if (built.relationKind === 'table') await tx.exec(`analyze ${quoteTable(plan.staging)}`);
   const report = await context.audit({ tx, repository: context.repository, plan, relation: plan.staging, relationKind: built.relationKind, runId, loadRejected: built.loadRejected });
   const failure = report.failure;
   const common = {
