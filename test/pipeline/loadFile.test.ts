@@ -107,6 +107,13 @@ describe.each(warehouses.cases)('loadFile on $name', ({ enabled, get }) => {
     await expect(load('id,name\n1,a\n2,b,c\n', { format: 'csv' })).rejects.toThrow(/f\d+\.csv:3: .*extra data after last expected column/);
   });
 
+  it.skipIf(!enabled)('fails a file that is not UTF-8, or has an unterminated quote, as bad input with the line', async () => {
+    const latin1 = Buffer.concat([Buffer.from('id,name\n1,a\n2,'), Buffer.from([0xe9, 0x74, 0xe9]), Buffer.from('\n')]);
+    await expect(load(latin1, { format: 'csv' })).rejects.toThrow(/f\d+\.csv:3: invalid byte sequence for encoding "UTF8"/);
+    await expect(load('id,name\n1,"open\n', { format: 'csv' })).rejects.toThrow(/f\d+\.csv(:\d+)?: unterminated CSV quoted field/);
+    await expect(load('id,name\n1,"open\n', { format: 'csv' })).rejects.toBeInstanceOf(InputError);
+  });
+
   it.skipIf(!enabled)('fails a missing file as bad input', async () => {
     await expect(
       client.transaction(async (tx) => {

@@ -334,6 +334,20 @@ describe.each(warehouses.cases)('mesh run on $name', ({ name, enabled, get, url 
     }
   });
 
+  it.skipIf(!enabled || name !== 'PostgreSQL')('keeps the grants of a table it replaces', async () => {
+    const role = `mesh_reader_${process.pid}`;
+    await client.exec(`drop role if exists ${role}; create role ${role}`);
+    try {
+      await runMesh(repo.root, client, ['shop.customers']);
+      await client.exec(`grant usage on schema bronze to ${role}; grant select on bronze.shop_customers to ${role}`);
+      expect(stepOf(await runMesh(repo.root, client, ['shop.customers']), 'shop.customers').published).toBe('swapped');
+      const { rows } = await client.query<{ ok: boolean }>(`select has_table_privilege($1, 'bronze.shop_customers', 'select') as ok`, [role]);
+      expect(rows).toEqual([{ ok: true }]);
+    } finally {
+      await client.exec(`drop owned by ${role}; drop role ${role}`);
+    }
+  });
+
   it.skipIf(!enabled)('refuses to replace a table whose columns change while views depend on it, naming them', async () => {
     await runMesh(repo.root, client);
     // Still valid against the contract (a number is a number), but the column type changes.
