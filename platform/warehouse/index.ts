@@ -5,3 +5,4 @@ export { createPgliteClient } from './createPgliteClient.js';
 export { openWarehouse } from './openWarehouse.js';
 export { resolveWarehouseConfig, type WarehouseConfig } from './resolveWarehouseConfig.js';
 export { portTable, columnType, type TableName } from './portTable.js';
+export { isTransientError, sqlState } from './transientErrors.js';

@@ -46,10 +46,3 @@ export function isTransientError(error: unknown): boolean {
   }
   return false;
 }
-
-/** Why an error is transient, for run logs: `serialization failure (40001)`. */
-export function describeTransient(error: unknown): string {
-  const state = sqlState(error);
-  if (state !== undefined) return `${TRANSIENT_CODES[state] ?? (state.startsWith('08') ? 'connection exception' : 'error')} (${state})`;
-  return error instanceof Error ? error.message : String(error);
-}
