@@ -265,6 +265,19 @@ describe.each(warehouses.cases)('mesh run on $name', ({ name, enabled, get, url 
     expect(warned.checks.find((c) => c.name.startsWith('row_count'))).toMatchObject({ status: 'failed', severity: 'warn' });
   });
 
+  it.skipIf(!enabled)('keeps the previous view when a new definition breaks the contract', async () => {
+    await runMesh(repo.root, client);
+    const manifest = pipelineRepo()['products/shop/open_orders/product.yaml']!;
+    await writeRepo(repo.root, { 'products/shop/open_orders/product.yaml': manifest.replace("select order_id, total from", "select order_id, total::text as total from") });
+    const step = stepOf(await runMesh(repo.root, client, ['shop.open_orders']), 'shop.open_orders');
+    expect(step).toMatchObject({ status: 'failed', records: 2, rejected: 2, rowsOut: 2 });
+    expect(step.error).toBe('2 of 2 records (100%) rejected, and without a completeness SLA none may be');
+    const { rows } = await client.query<{ type: string }>(`select data_type as type from information_schema.columns where table_schema = 'gold' and table_name = 'shop_open_orders' and column_name = 'total'`);
+    expect(rows).toEqual([{ type: 'numeric' }]);
+    expect(await client.query(`select to_regclass('gold.shop_open_orders__staging')::text as t`)).toMatchObject({ rows: [{ t: null }] });
+    expect((await client.query('select count(*)::int as n from gold.shop_open_orders__rejected')).rows).toEqual([{ n: 2 }]);
+  });
+
   it.skipIf(!enabled)('refuses to run a product whose upstream was never built, and says which', async () => {
     const summary = await runMesh(repo.root, client, ['shop.revenue']);
     expect(summary.status).toBe('failed');
