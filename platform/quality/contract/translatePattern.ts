@@ -182,7 +182,9 @@ class PatternParser {
     const set = normalize(ranges);
     if (set.length === 0) throw new Unsupported(); // [] and [^]: rare, and ARE has no spelling for them
     if (negated && !this.unicode) throw new Unsupported();
-    return negated ? complement(set) : set;
+    const result = negated ? complement(set) : set;
+    if (result.length === 0) throw new Unsupported(); // [^\d\D]: matches nothing, and ARE cannot say so
+    return result;
   }
 
   private classAtom(): CharSet {

@@ -55,8 +55,10 @@ export function valuePredicate(constraints: readonly Constraint[], col: string, 
 function one(c: Constraint, col: string, kind: ColumnKind, context: PredicateContext): string | undefined {
   const numeric = kind === 'integer' || kind === 'numeric' || kind === 'float';
   const text = kind === 'text' && context.textPushdown;
-  // A keyword that applies to other JSON types than the column's says nothing about its values.
-  const vacuousFor = (applies: (k: ColumnKind) => boolean) => (applies(kind) ? undefined : kind === 'json' || kind === 'other' ? undefined : TRUE);
+  // A keyword that applies to other JSON types than the column's says nothing about its values, except
+  // that NaN and infinities of numeric and float8 columns become the JSON strings "NaN", "Infinity".
+  const vacuousFor = (applies: (k: ColumnKind) => boolean) =>
+    applies(kind) || kind === 'json' || kind === 'other' ? undefined : kind === 'numeric' || kind === 'float' ? `${col} ${FINITE}` : TRUE;
   switch (c.kind) {
     case 'never':
       return FALSE;
@@ -158,8 +160,10 @@ function enumPredicate(values: readonly unknown[], col: string, kind: ColumnKind
  * than 10^-p from k, so Ajv accepts. Without a precision, Ajv wants x/m to be an integer double, which is
  * exact for integers below 2^53.
  */
-function multipleOfPredicate(m: number, col: string, kind: ColumnKind, context: PredicateContext): string | undefined {
+function multipleOfPredicate(m: number, column: string, kind: ColumnKind, context: PredicateContext): string | undefined {
   if (kind === 'float') return undefined;
+  // As numeric: abs() of the smallest bigint would overflow.
+  const col = kind === 'integer' ? `${column}::numeric` : column;
   const tolerance = context.multipleOfTolerance;
   if (tolerance === undefined) {
     if (!Number.isInteger(m)) return undefined;
@@ -176,11 +180,12 @@ function formatPredicate(c: Extract<Constraint, { kind: 'format' }>, col: string
   if (test.kind === 'always') return TRUE;
   switch (kind) {
     case 'integer':
-    case 'numeric':
-    case 'float':
     case 'boolean':
       // String formats say nothing about numbers and booleans; number formats are left to Ajv.
       return test.kind === 'number' ? undefined : TRUE;
+    case 'numeric':
+    case 'float':
+      return test.kind === 'number' ? undefined : `${col} ${FINITE}`;
     case 'text':
       if (test.kind === 'number') return TRUE;
       if (test.kind === 'regex' && test.are !== undefined && context.textPushdown && context.regexOk(test.are)) return `${col} ~ ${literal(test.are)}`;
