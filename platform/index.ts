@@ -30,7 +30,7 @@ export { ProductGraph, type PortEdge, type Reached } from './repo/ProductGraph.j
 export { loadRepository } from './repo/loadRepository.js';
 export { REPOSITORY_RULES, type RepositoryRule } from './repo/rules/index.js';
 
-export { findSqlRefs, replaceSqlRefs, type SqlRef } from './pipeline/sqlRefs.js';
+export * from './pipeline/index.js';
 export { generateTypes, type GeneratedModule } from './types/generateTypes.js';
 
 export * from './warehouse/index.js';

@@ -33,6 +33,15 @@ export function quoteIdent(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
 }
 
+/**
+ * Quotes a string literal for SQL text where a parameter cannot go (DDL, COPY options). Relies on
+ * `standard_conforming_strings` (on by default since PostgreSQL 9.1), so backslashes are plain characters.
+ */
+export function quoteLiteral(value: string): string {
+  if (value.includes('\u0000')) throw new Error('literal contains a NUL character');
+  return `'${value.replace(/'/g, "''")}'`;
+}
+
 /** Quotes a `schema.table` pair. */
 export function quoteTable(table: { schema: string; name: string }): string {
   return `${quoteIdent(table.schema)}.${quoteIdent(table.name)}`;

@@ -32,7 +32,7 @@ function pgliteClient(db: PGliteInterface | Transaction, location: string, close
         await db.exec(`release savepoint ${name}`);
         return result;
       } catch (error) {
-        await db.exec(`rollback to savepoint ${name}`);
+        await db.exec(`rollback to savepoint ${name}`).catch(() => {});
         throw error;
       }
     },

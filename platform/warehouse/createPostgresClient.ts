@@ -33,26 +33,20 @@ function poolClient(pool: pg.Pool, location: string): SqlClient {
       await pool.query(sql);
     },
     async transaction<T>(fn: (tx: SqlClient) => Promise<T>): Promise<T> {
-      const client = await pool.connect();
-      try {
+      return withConnection(pool, async (client) => {
         await client.query('begin');
-        const result = await fn(connectionClient(client, location));
-        await client.query('commit');
-        return result;
-      } catch (error) {
-        await client.query('rollback').catch(() => {});
-        throw error;
-      } finally {
-        client.release();
-      }
+        try {
+          const result = await fn(connectionClient(client, location));
+          await client.query('commit');
+          return result;
+        } catch (error) {
+          await client.query('rollback').catch(() => {});
+          throw error;
+        }
+      });
     },
-    async copyFrom(sql, source) {
-      const client = await pool.connect();
-      try {
-        return await copyFromWith(client, sql, source);
-      } finally {
-        client.release();
-      }
+    copyFrom(sql, source) {
+      return withConnection(pool, (client) => copyFromWith(client, sql, source));
     },
     copyTo(sql) {
       return copyToWith(() => pool.connect(), sql);
@@ -61,6 +55,36 @@ function poolClient(pool: pg.Pool, location: string): SqlClient {
       await pool.end();
     },
   };
+}
+
+/**
+ * Runs `fn` on a connection of its own. While it is checked out, a connection that dies (the backend
+ * terminated, the network gone) emits `error` on the client, which would end the process if nobody listened;
+ * the error is kept instead, the query in flight fails with it, and the connection is destroyed rather than
+ * returned to the pool, so that the next attempt gets a live one.
+ */
+async function withConnection<T>(pool: pg.Pool, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  let broken: Error | undefined;
+  const onError = (error: Error) => {
+    broken = error;
+  };
+  client.on('error', onError);
+  try {
+    return await fn(client);
+  } catch (error) {
+    broken ??= connectionLost(error) ? (error as Error) : undefined;
+    throw error;
+  } finally {
+    client.off('error', onError);
+    client.release(broken ?? false);
+  }
+}
+
+/** A driver error after which the connection cannot be used again. */
+function connectionLost(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  return (typeof code === 'string' && (code.startsWith('08') || code.startsWith('57P'))) || (error instanceof Error && /^Connection terminated/.test(error.message));
 }
 
 /** A client bound to one connection (inside a transaction). */
@@ -84,7 +108,8 @@ function connectionClient(client: pg.PoolClient, location: string): SqlClient {
         await client.query(`release savepoint ${name}`);
         return result;
       } catch (error) {
-        await client.query(`rollback to savepoint ${name}`);
+        // When the connection is gone the rollback fails too; the original error is the one to report.
+        await client.query(`rollback to savepoint ${name}`).catch(() => {});
         throw error;
       }
     },
@@ -103,10 +128,18 @@ async function copyFromWith(client: pg.PoolClient, sql: string, source: Readable
 
 async function* copyToWith(connect: () => Promise<pg.PoolClient>, sql: string, release = true): AsyncIterable<Uint8Array> {
   const client = await connect();
+  let broken: Error | undefined;
+  const onError = (error: Error) => {
+    broken = error;
+  };
+  if (release) client.on('error', onError);
   try {
     yield* client.query(copyStreams.to(sql)) as AsyncIterable<Uint8Array>;
   } finally {
-    if (release) (client as pg.PoolClient).release();
+    if (release) {
+      client.off('error', onError);
+      client.release(broken ?? false);
+    }
   }
 }
 

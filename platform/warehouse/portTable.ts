@@ -32,8 +32,17 @@ function identifier(text: string): string {
   return /^[a-z_]/.test(folded) ? folded.slice(0, 63) : `_${folded}`.slice(0, 63);
 }
 
-/** The PostgreSQL column type for a contract field. Exact numerics, time zones kept, nested data as jsonb. */
-export function columnType(field: Pick<RecordField, 'type' | 'format'>): string {
+/**
+ * The PostgreSQL column type for a contract field. Exact numerics, time zones kept, nested data as jsonb. A
+ * field that admits several JSON types is `numeric` when they are integer and number, `jsonb` otherwise, so
+ * that every value the contract allows has a place.
+ */
+export function columnType(field: Pick<RecordField, 'type' | 'format'> & { readonly schema?: RecordField['schema'] }): string {
+  const declared = field.schema?.['type'];
+  if (Array.isArray(declared)) {
+    const types = new Set(declared.filter((t) => t !== 'null'));
+    if (types.size > 1) return [...types].every((t) => t === 'integer' || t === 'number') ? 'numeric' : 'jsonb';
+  }
   switch (field.type) {
     case 'integer':
       return 'bigint';

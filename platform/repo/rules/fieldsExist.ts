@@ -95,5 +95,8 @@ function checkSteps(context: RuleContext, product: Product, report: Report): voi
     if (!product.manifest.outputs.some((o) => o.port === step.port)) return;
     if (step.watermark !== undefined) expectField(context, product, step.port, step.watermark, `${at}/watermark`, report);
     (step.uniqueKey ?? []).forEach((f, j) => expectField(context, product, step.port, f, `${at}/uniqueKey/${j}`, report));
+    // Change events are applied by key: the key is published, so it is a field of the contract. (The operation
+    // and sequence fields may stay outside it: they steer the load.)
+    (step.load?.cdc?.key ?? []).forEach((f, j) => expectField(context, product, step.port, f, `${at}/load/cdc/key/${j}`, report, ProblemCode.PIPELINE_STEP_INVALID));
   });
 }

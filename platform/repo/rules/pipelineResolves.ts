@@ -1,6 +1,7 @@
 import { ProblemCode } from '../../problems/codes.js';
 import { problemAt } from '../../source/SourceDocument.js';
 import { findSqlRefs } from '../../pipeline/sqlRefs.js';
+import { stepProblem } from '../../pipeline/planStep.js';
 import type { RepositoryRule } from './RepositoryRule.js';
 
 /**
@@ -9,7 +10,7 @@ import type { RepositoryRule } from './RepositoryRule.js';
  */
 export const pipelineResolves: RepositoryRule = {
   name: 'pipeline-resolves',
-  description: "Pipeline steps name output ports, their files exist beside the manifest, and SQL refs name the product's inputs.",
+  description: "Pipeline steps name output ports, their files exist beside the manifest, SQL refs name the product's inputs, and each step's kind can be built.",
   check({ repository, knownPorts, sqlText }, report) {
     for (const product of repository.products.values()) {
       const { manifest, document } = product;
@@ -24,6 +25,8 @@ export const pipelineResolves: RepositoryRule = {
           report(problemAt(document, ProblemCode.PIPELINE_PORT_UNKNOWN, 'error', `${at}/port`, `port "${step.port}" is built by two steps`));
         }
         built.add(step.port);
+        const invalid = stepProblem(step);
+        if (invalid) report(problemAt(document, ProblemCode.PIPELINE_STEP_INVALID, 'error', `${at}/${invalid.pointer}`, invalid.message));
         const file = step.load?.file ?? step.sql;
         if (file !== undefined && !repository.files.has(`${product.dir}/${file}`)) {
           report(problemAt(document, ProblemCode.PIPELINE_FILE_MISSING, 'error', `${at}/${step.load ? 'load/file' : 'sql'}`, `${product.dir}/${file} does not exist`));

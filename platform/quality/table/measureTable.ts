@@ -1,0 +1,476 @@
+import type { ValidateFunction } from 'ajv';
+import { replaceSqlRefs } from '../../pipeline/sqlRefs.js';
+import type { TableName } from '../../warehouse/portTable.js';
+import { quoteIdent, quoteTable, type SqlClient } from '../../warehouse/SqlClient.js';
+import { measureKey, type Measure, type Observation } from '../checks/Measure.js';
+import type { Constraint, FieldAnalysis } from '../contract/analyzeContract.js';
+import type { DeadLetterTable } from '../deadLetter/DeadLetterTable.js';
+import type { MeasurePlan, Measurements } from '../Measurements.js';
+import type { FieldMetrics } from '../QualityReport.js';
+import { RecordValidator } from '../validate/RecordValidator.js';
+import { describeTable, type ColumnInfo, type ColumnKind } from './describeTable.js';
+import { fieldPredicate, jsonObjectSql, jsonValueSql, literal, type PredicateContext } from './fieldPredicate.js';
+import { streamLines } from './streamLines.js';
+
+/** A warehouse table to test. */
+export interface TableSource {
+  readonly kind: 'table';
+  readonly client: SqlClient;
+  readonly table: TableName;
+}
+
+/** Resolves `{{ ref('product', 'port') }}` in `sql` checks to a warehouse table. */
+export type PortTableResolver = (product: string, port: string | undefined) => TableName | { readonly error: string };
+
+/** Columns whose names start with this belong to the platform (run ids, load times) and are not data. */
+export const PLATFORM_COLUMN_PREFIX = '_mesh_';
+/** Seconds a `sql` check may run. */
+const SQL_CHECK_TIMEOUT_MS = 300_000;
+/** Rows re-read at once by `ctid` for their dead letters. */
+const REFETCH = 1000;
+
+const ORDERED: ReadonlySet<ColumnKind> = new Set(['integer', 'numeric', 'float', 'date', 'timestamptz', 'timestamp']);
+const TEMPORAL: ReadonlySet<ColumnKind> = new Set(['date', 'timestamptz', 'timestamp']);
+
+/**
+ * Measures a warehouse table, pushing down to SQL what SQL can decide:
+ *
+ * 1. one aggregate scan counts rows, per-field nulls, min and max, the values the checks reject, and the
+ *    suspects: rows for which the contract predicate (`fieldPredicate` of every field) is not proven true;
+ * 2. one scan counts distinct keys, for keys no unique index of the table already proves;
+ * 3. one stream, only when needed, sends Ajv the suspects in full and, when some fields are beyond SQL
+ *    (a format Ajv checks with a function, say), those fields of the other rows;
+ * 4. `relationships` and `sql` checks run their own queries, each in a savepoint so that a failing one
+ *    leaves a caller's transaction usable.
+ *
+ * Rejected rows are named by `ctid` and their dead letters collected for `deadLetters`.
+ */
+export async function measureTable(
+  plan: MeasurePlan,
+  source: TableSource,
+  deadLetters: DeadLetterTable | undefined,
+  resolvePort: PortTableResolver,
+): Promise<Measurements> {
+  const { client, table } = source;
+  const { analysis, contracts } = plan;
+  const name = quoteTable(table);
+  plan.onProgress?.({ phase: 'scan', done: 0, total: undefined, unit: 'rows' });
+  const info = await describeTable(client, table);
+  const columns = new Map(info.columns.map((c) => [c.name, c]));
+  const fieldNames = new Set(analysis.fields.map((f) => f.field.name));
+  const extra = info.columns.filter((c) => !fieldNames.has(c.name) && !c.name.startsWith(PLATFORM_COLUMN_PREFIX));
+  const missing = analysis.fields.filter((f) => !columns.has(f.field.name)).map((f) => f.field.name);
+  const context: PredicateContext = {
+    textPushdown: info.textPushdown,
+    multipleOfTolerance: analysis.multipleOfTolerance,
+    regexOk: await provenRegexes(client, analysis.fields),
+  };
+
+  // What SQL decides, and what is left to Ajv.
+  let rootResidual = analysis.rootResidual;
+  if (!rootResidual && extra.length > 0 && analysis.others === 'schema') rootResidual = `columns ${extra.map((c) => c.name).join(', ')} meet the contract's schema for other properties`;
+  const predicates: string[] = [];
+  const pushedDown: string[] = [];
+  const residual: { field: FieldAnalysis; reason: string }[] = [];
+  for (const field of analysis.fields) {
+    const column = columns.get(field.field.name);
+    const predicate = fieldPredicate(field, column, context);
+    if (predicate === undefined) residual.push({ field, reason: field.residual ?? `not decidable in SQL on a ${column?.type ?? 'missing'} column` });
+    else {
+      pushedDown.push(field.field.name);
+      if (predicate !== 'true') predicates.push(predicate);
+    }
+  }
+  if (extra.length > 0 && analysis.others === 'none') predicates.push('false'); // a closed contract rejects every row
+  const valid = predicates.length === 0 ? 'true' : `coalesce(${predicates.join(' and ')}, false)`;
+
+  // 1. The aggregate scan.
+  const select = new AggregateSelect();
+  const rowsAlias = select.add('count(*)');
+  const fieldAliases = analysis.fields.map((f) => {
+    const column = columns.get(f.field.name);
+    if (!column) return undefined;
+    const col = quoteIdent(column.name);
+    const ordered = ORDERED.has(column.kind);
+    return {
+      count: select.add(`count(${col})`),
+      min: ordered ? select.add(orderedValue(`min(${col})`, column.kind)) : undefined,
+      max: ordered ? select.add(orderedValue(`max(${col})`, column.kind)) : undefined,
+    };
+  });
+  const suspectsAlias = rootResidual ? undefined : select.add(`count(*) filter (where not ${valid})`);
+  const observations = new Map<string, Observation>();
+  const deferred: { key: string; run: () => Promise<Observation> }[] = [];
+  const aggregateMeasures: { key: string; alias: string }[] = [];
+  const keyMeasures: { key: string; fields: readonly string[]; enforced: boolean; alias: string; distinctAlias: string | undefined }[] = [];
+  const keySelect = new AggregateSelect();
+  for (const measure of plan.measures) {
+    const key = measureKey(measure);
+    if (measure.kind === 'duplicates') {
+      const cols = measure.fields.map((f) => columns.get(f));
+      const absent = measure.fields.filter((_f, i) => !cols[i]);
+      if (absent.length > 0) {
+        observations.set(key, { skipped: `no column ${absent.join(', ')} in ${name}` });
+        continue;
+      }
+      const notNull = cols.map((c) => `${quoteIdent(c!.name)} is not null`).join(' and ');
+      const enforced = info.uniqueIndexes.some((index) => index.every((c) => measure.fields.includes(c)));
+      const alias = select.add(`count(*) filter (where ${notNull})`);
+      const distinctAlias = enforced ? undefined : keySelect.add(`count(distinct ${keyExpression(cols as ColumnInfo[])}) filter (where ${notNull})`);
+      keyMeasures.push({ key, fields: measure.fields, enforced, alias, distinctAlias });
+      continue;
+    }
+    const sql = aggregateSql(measure, columns);
+    if (typeof sql === 'string') aggregateMeasures.push({ key, alias: select.add(sql) });
+    else if ('run' in sql) deferred.push({ key, run: sql.run(client, table, resolvePort) });
+    else observations.set(key, sql);
+  }
+  let scans = 1;
+  const aggregate = (await client.query<Record<string, unknown>>(`select ${select.sql()} from ${name} as t`)).rows[0]!;
+  const records = Number(aggregate[rowsAlias]);
+  for (const { key, alias } of aggregateMeasures) observations.set(key, { value: Number(aggregate[alias]) });
+
+  // 2. Keys.
+  plan.onProgress?.({ phase: 'keys', done: 0, total: undefined, unit: 'rows' });
+  const distinct = keySelect.size > 0 ? ((scans++, await client.query<Record<string, unknown>>(`select ${keySelect.sql()} from ${name} as t`)).rows[0] ?? {}) : {};
+  for (const k of keyMeasures) {
+    const count = Number(aggregate[k.alias]);
+    const distinctCount = k.distinctAlias === undefined ? count : Number(distinct[k.distinctAlias]);
+    const examples = count > distinctCount ? (scans++, await duplicateExamples(client, name, k.fields)) : [];
+    observations.set(k.key, { value: count - distinctCount, examples, keys: { count, distinct: distinctCount, enforced: k.enforced } });
+  }
+
+  // 3. The stream: suspects in full, and the fields beyond SQL of the other rows.
+  const validator = new RecordValidator(contracts, analysis.contract.file, analysis.fields.map((f) => f.field.name));
+  const suspects = suspectsAlias === undefined ? records : Number(aggregate[suspectsAlias]);
+  let invalid = 0;
+  let streamed = 0;
+  const ctid = info.hasCtid ? 't.ctid::text' : "''";
+  const fullJson = jsonObjectSql([...analysis.fields.map((f) => f.field.name), ...extra.map((c) => c.name)].filter((n) => columns.has(n)).map((n) => [n, jsonValueSql(`t.${quoteIdent(n)}`, columns.get(n)!.kind)] as const));
+  const normalize = recordNormalizer(analysis.fields, columns);
+  const reject = (rowId: string, record: Record<string, unknown>) => {
+    invalid++;
+    const errors = validator.explain(record);
+    deadLetters?.add({ ...(rowId !== '' ? { ctid: rowId } : {}), record, errors });
+  };
+  const needStream = rootResidual !== undefined || suspects > 0 || (residual.length > 0 && records > 0);
+  if (needStream) {
+    scans++;
+    // Only the fields beyond SQL travel for rows SQL proved otherwise valid, unless a row could then not be
+    // read again by ctid (a view) or a field beyond SQL has no column (its null must be judged per record).
+    const fullForAll = rootResidual !== undefined || (residual.length > 0 && (!info.hasCtid || residual.some((r) => !columns.has(r.field.field.name))));
+    const project = !fullForAll && residual.length > 0;
+    const residualValidators = project ? residual.map((r) => ({ name: r.field.field.name, nullAs: r.field.nullAs, validate: fieldValidator(contracts, analysis.contract.uri, r.field.field.name) })) : [];
+    const residualJson = jsonObjectSql(residualValidators.map((r) => [r.name, jsonValueSql(`t.${quoteIdent(r.name)}`, columns.get(r.name)!.kind)] as const));
+    const line = project ? `${ctid} || case when ${valid} then e'\\tr\\t' || ${residualJson} else e'\\tf\\t' || ${fullJson} end` : `${ctid} || e'\\tf\\t' || ${fullJson}`;
+    const streamAll = fullForAll || project;
+    const query = `select ${line} as line from ${name} as t${streamAll ? '' : ` where not ${valid}`}`;
+    const refetch: string[] = [];
+    const total = streamAll ? records : suspects;
+    await streamLines(
+      client,
+      query,
+      (text) => {
+        streamed++;
+        const tab = text.indexOf('\t');
+        const rowId = text.slice(0, tab);
+        const value = JSON.parse(text.slice(tab + 3)) as Record<string, unknown>;
+        if (text.charCodeAt(tab + 1) === 102 /* f */) {
+          normalize(value);
+          if (!validator.isValid(value)) reject(rowId, value);
+          return;
+        }
+        for (const r of residualValidators) {
+          const v = value[r.name];
+          if (v === null && r.nullAs === 'absent') continue;
+          if (!r.validate(v)) {
+            refetch.push(rowId);
+            return;
+          }
+        }
+      },
+      () => plan.onProgress?.({ phase: 'validate', done: streamed, total, unit: 'rows' }),
+    );
+    // Rows rejected for a field beyond SQL: read them in full by ctid for their dead letters.
+    for (let i = 0; i < refetch.length; i += REFETCH) {
+      const { rows } = await client.query<{ id: string; j: string }>(`select t.ctid::text as id, ${fullJson} as j from ${name} as t where t.ctid = any($1::tid[])`, [refetch.slice(i, i + REFETCH)]);
+      for (const row of rows) {
+        const value = JSON.parse(row.j) as Record<string, unknown>;
+        normalize(value);
+        if (!validator.isValid(value)) reject(row.id, value);
+      }
+    }
+  }
+
+  // 4. Checks with queries of their own.
+  plan.onProgress?.({ phase: 'checks', done: 0, total: deferred.length, unit: 'steps' });
+  for (const [i, d] of deferred.entries()) {
+    scans++;
+    observations.set(d.key, await d.run());
+    plan.onProgress?.({ phase: 'checks', done: i + 1, total: deferred.length, unit: 'steps' });
+  }
+
+  if (deadLetters) {
+    plan.onProgress?.({ phase: 'dead letters', done: 0, total: deadLetters.count, unit: 'rows' });
+    await deadLetters.write(client);
+  }
+
+  const fields: FieldMetrics[] = analysis.fields.map((f, i) => {
+    const aliases = fieldAliases[i];
+    const count = aliases ? Number(aggregate[aliases.count]) : 0;
+    const min = aliases?.min !== undefined ? aggregate[aliases.min] : null;
+    const max = aliases?.max !== undefined ? aggregate[aliases.max] : null;
+    return {
+      name: f.field.name,
+      count,
+      nulls: records - count,
+      invalid: validator.invalidByField[i]!,
+      ...(min !== null && min !== undefined ? { min: metricValue(min) } : {}),
+      ...(max !== null && max !== undefined ? { max: metricValue(max) } : {}),
+    };
+  });
+  const freshness = freshnessOf(plan.freshnessColumn, columns, fields);
+  return {
+    records,
+    invalid,
+    fields,
+    observations,
+    newest: freshness.newest,
+    newestUnknown: freshness.unknown,
+    deadLetter: deadLetters && deadLetters.count > 0 ? { kind: 'table', table: `${deadLetters.target.table.schema}.${deadLetters.target.table.name}`, source: deadLetters.target.source, runId: deadLetters.target.runId, count: deadLetters.count } : null,
+    source: { kind: 'table', table: `${table.schema}.${table.name}`, location: client.location, missingColumns: missing, extraColumns: extra.map((c) => c.name) },
+    method: {
+      scans,
+      pushedDown: rootResidual ? [] : pushedDown,
+      streamedFields: rootResidual ? [{ field: '(record)', reason: rootResidual }] : residual.map((r) => ({ field: r.field.field.name, reason: r.reason })),
+      streamed,
+    },
+  };
+}
+
+/** Select-list items named `a0`, `a1`...: one statement, however many measures. */
+class AggregateSelect {
+  private readonly items: string[] = [];
+
+  add(expression: string): string {
+    const alias = `a${this.items.length}`;
+    this.items.push(`${expression} as ${alias}`);
+    return alias;
+  }
+
+  get size(): number {
+    return this.items.length;
+  }
+
+  sql(): string {
+    return this.items.join(',\n  ');
+  }
+}
+
+/** Numbers as numbers (numeric arrives as exact text), dates and timestamps as RFC 3339 text. */
+function orderedValue(aggregate: string, kind: ColumnKind): string {
+  return TEMPORAL.has(kind) ? jsonValueSql(aggregate, kind) : kind === 'numeric' ? `${aggregate}::text` : aggregate;
+}
+
+function metricValue(value: unknown): number | string {
+  if (typeof value === 'number') return value;
+  const text = String(value);
+  const n = Number(text);
+  return /^-?\d/.test(text) && !/^\d{4}-/.test(text) && Number.isFinite(n) ? n : text;
+}
+
+/** A key for `count(distinct ...)`: text compared bytewise ("C"), json as jsonb (json has no equality). */
+function keyExpression(columns: readonly ColumnInfo[]): string {
+  const parts = columns.map((c) => {
+    const col = quoteIdent(c.name);
+    return c.kind === 'text' ? `${col} collate "C"` : c.type === 'json' ? `${col}::jsonb` : col;
+  });
+  return parts.length === 1 ? parts[0]! : `(${parts.join(', ')})`;
+}
+
+async function duplicateExamples(client: SqlClient, name: string, fields: readonly string[]): Promise<unknown[]> {
+  const cols = fields.map(quoteIdent);
+  const { rows } = await client.query<{ k: unknown }>(
+    `select ${fields.length === 1 ? `${cols[0]}` : `json_build_array(${cols.join(', ')})`} as k from ${name}
+      where ${cols.map((c) => `${c} is not null`).join(' and ')} group by ${cols.join(', ')} having count(*) > 1 order by count(*) desc limit 5`,
+  );
+  return rows.map((r) => r.k);
+}
+
+type Deferred = { run: (client: SqlClient, table: TableName, resolvePort: PortTableResolver) => () => Promise<Observation> };
+
+/** A measure as one aggregate expression, or a query of its own, or why it cannot be measured here. */
+function aggregateSql(measure: Exclude<Measure, { kind: 'duplicates' }>, columns: ReadonlyMap<string, ColumnInfo>): string | Observation | Deferred {
+  switch (measure.kind) {
+    case 'rows':
+      return 'count(*)';
+    case 'nulls': {
+      const column = columns.get(measure.field);
+      return column ? `count(*) filter (where ${quoteIdent(column.name)} is null)` : 'count(*)';
+    }
+    case 'notAccepted': {
+      const column = columns.get(measure.field);
+      if (!column) return { value: 0 };
+      const col = quoteIdent(column.name);
+      const values = measure.values;
+      let accepted: string;
+      switch (column.kind) {
+        case 'integer':
+        case 'numeric':
+        case 'float': {
+          const numbers = values.filter((v) => typeof v === 'number');
+          accepted = numbers.length ? `${col} = any(array[${numbers.map(String).join(', ')}]::${column.kind === 'float' ? 'float8' : 'numeric'}[])` : 'false';
+          break;
+        }
+        case 'boolean': {
+          const booleans = values.filter((v) => typeof v === 'boolean');
+          accepted = booleans.length ? `${col} = any(array[${booleans.join(', ')}])` : 'false';
+          break;
+        }
+        case 'text':
+        case 'date':
+        case 'timestamptz':
+        case 'timestamp': {
+          const strings = values.filter((v): v is string => typeof v === 'string' && !v.includes('\u0000'));
+          const text = TEMPORAL.has(column.kind) ? `(${jsonValueSql(col, column.kind)})` : col;
+          accepted = strings.length ? `${text} collate "C" = any(array[${strings.map(literal).join(', ')}]::text[])` : 'false';
+          break;
+        }
+        default:
+          return { skipped: `values of a ${column.type} column are not compared` };
+      }
+      return `count(*) filter (where ${col} is not null and not (${accepted}))`;
+    }
+    case 'outOfRange': {
+      const column = columns.get(measure.field);
+      if (!column) return { value: 0 };
+      if (column.kind !== 'integer' && column.kind !== 'numeric' && column.kind !== 'float') return { skipped: `${measure.field} is a ${column.type} column, not a number` };
+      const col = quoteIdent(column.name);
+      const outside = [measure.min !== undefined ? `${col} < ${measure.min}` : undefined, measure.max !== undefined ? `${col} > ${measure.max}` : undefined].filter(Boolean);
+      return `count(*) filter (where ${outside.join(' or ')})`;
+    }
+    case 'orphans':
+      return {
+        run: (client, table) => () => orphans(client, table, measure, columns),
+      };
+    case 'sql':
+      return {
+        run: (client, table, resolvePort) => () => sqlCheckValue(client, table, measure.query, resolvePort),
+      };
+  }
+}
+
+async function orphans(client: SqlClient, table: TableName, measure: Extract<Measure, { kind: 'orphans' }>, columns: ReadonlyMap<string, ColumnInfo>): Promise<Observation> {
+  if (!columns.has(measure.field)) return { value: 0 };
+  const here = `t.${quoteIdent(measure.field)}`;
+  const there = `u.${quoteIdent(measure.to.field)}`;
+  const run = (cast: string) =>
+    client.transaction(async (tx) => {
+      const from = `from ${quoteTable(table)} as t where ${here} is not null and not exists (select 1 from ${quoteTable(measure.to.table)} as u where ${there}${cast} = ${here}${cast})`;
+      const count = await tx.query<{ n: number }>(`select count(*)::int8 as n ${from}`);
+      const examples = Number(count.rows[0]!.n) > 0 ? await tx.query<{ v: unknown }>(`select distinct ${here} as v ${from} limit 5`) : { rows: [] };
+      return { value: Number(count.rows[0]!.n), examples: examples.rows.map((r) => r.v) };
+    });
+  try {
+    return await run('');
+  } catch (first) {
+    // Columns of different types (bigint against text, say) are compared as text.
+    if (!/operator does not exist/.test((first as Error).message)) return { error: `${measure.to.port}.${measure.to.field}: ${(first as Error).message}` };
+    try {
+      return await run('::text');
+    } catch (error) {
+      return { error: `${measure.to.port}.${measure.to.field}: ${(error as Error).message}` };
+    }
+  }
+}
+
+class Rollback extends Error {}
+
+/**
+ * Runs a `sql` check: `{table}` and `{{ ref(...) }}` replaced by tables, wrapped as a subquery (so it must be
+ * one SELECT, and cannot modify data through a CTE), in a savepoint that is always rolled back, with a
+ * statement timeout. The first column of the single row is the value.
+ */
+async function sqlCheckValue(client: SqlClient, table: TableName, query: string, resolvePort: PortTableResolver): Promise<Observation> {
+  let unresolved: string | undefined;
+  const resolved = replaceSqlRefs(query, (ref) => {
+    const target = resolvePort(ref.product, ref.port);
+    if ('error' in target) {
+      unresolved ??= target.error;
+      return 'null';
+    }
+    return quoteTable(target);
+  })
+    .replaceAll('{table}', quoteTable(table))
+    .replace(/;\s*$/, '');
+  if (unresolved) return { error: unresolved };
+  let observation: Observation | undefined;
+  try {
+    await client.transaction(async (tx) => {
+      await tx.exec(`set local statement_timeout = ${SQL_CHECK_TIMEOUT_MS}`);
+      const { rows } = await tx.query<Record<string, unknown>>(`select * from (\n${resolved}\n) as mesh_check limit 2`);
+      if (rows.length !== 1) observation = { error: `the query returned ${rows.length === 0 ? 'no row' : 'more than one row'}` };
+      else {
+        const value = Object.values(rows[0]!)[0];
+        const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : typeof value === 'bigint' ? Number(value) : NaN;
+        observation = Number.isFinite(n) ? { value: n } : { error: `the query returned ${JSON.stringify(value)}, not a number` };
+      }
+      throw new Rollback();
+    });
+  } catch (error) {
+    if (!(error instanceof Rollback)) return { error: (error as Error).message };
+  }
+  return observation!;
+}
+
+/** Which translated patterns the database compiles: asked once each, in a savepoint. */
+async function provenRegexes(client: SqlClient, fields: readonly FieldAnalysis[]): Promise<(are: string) => boolean> {
+  const patterns = new Set<string>();
+  const visit = (constraints: readonly Constraint[]) => {
+    for (const c of constraints) {
+      if (c.kind === 'pattern' && c.are !== undefined) patterns.add(c.are);
+      if (c.kind === 'format' && c.test.kind === 'regex' && c.test.are !== undefined) patterns.add(c.test.are);
+      if (c.kind === 'anyOf') c.branches.forEach(visit);
+    }
+  };
+  for (const f of fields) if (f.constraints) visit(f.constraints);
+  const ok = new Set<string>();
+  for (const are of patterns) {
+    const compiled = await client.transaction((tx) => tx.query(`select '' ~ ${literal(are)} as m`)).then(
+      () => true,
+      () => false,
+    );
+    if (compiled) ok.add(are);
+  }
+  return (are) => ok.has(are);
+}
+
+/** A validator for one field's value: the contract's `properties/<name>` schema, compiled once. */
+function fieldValidator(contracts: MeasurePlan['contracts'], contractUri: string, field: string): ValidateFunction {
+  const pointer = `#/properties/${encodeURIComponent(field.replace(/~/g, '~0').replace(/\//g, '~1'))}`;
+  const ajv = contracts.ajv();
+  const id = `urn:mesh-quality-field:${encodeURIComponent(contractUri + pointer)}`;
+  return ajv.getSchema(id) ?? (ajv.addSchema({ $id: id, $ref: `${contractUri}${pointer}` }), ajv.getSchema(id)!);
+}
+
+/**
+ * Makes a record read from a table what Ajv would see from the same data in a file: a NULL of a field that
+ * is absent-on-null becomes absent, and a field whose column is missing is null or absent by the same rule.
+ */
+function recordNormalizer(fields: readonly FieldAnalysis[], columns: ReadonlyMap<string, ColumnInfo>): (record: Record<string, unknown>) => void {
+  const absentOnNull = fields.filter((f) => f.nullAs === 'absent' && columns.has(f.field.name)).map((f) => f.field.name);
+  const nullWhenMissing = fields.filter((f) => f.nullAs === 'null' && !columns.has(f.field.name)).map((f) => f.field.name);
+  return (record) => {
+    for (const name of absentOnNull) if (record[name] === null) record[name] = undefined;
+    for (const name of nullWhenMissing) record[name] = null;
+  };
+}
+
+function freshnessOf(column: string | undefined, columns: ReadonlyMap<string, ColumnInfo>, fields: readonly FieldMetrics[]): { newest: string | undefined; unknown: string | undefined } {
+  if (column === undefined) return { newest: undefined, unknown: undefined };
+  const info = columns.get(column);
+  if (!info) return { newest: undefined, unknown: `no column ${column}` };
+  if (!TEMPORAL.has(info.kind)) return { newest: undefined, unknown: `${column} is a ${info.type} column; freshness needs a date or timestamp` };
+  const max = fields.find((f) => f.name === column)?.max;
+  return typeof max === 'string' ? { newest: max, unknown: undefined } : { newest: undefined, unknown: `no value in ${column}` };
+}

@@ -1,0 +1,206 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { assessPort, type AssessPortInput } from '../../platform/quality/assessPort.js';
+import { notRejectedSql } from '../../platform/quality/deadLetter/DeadLetterTable.js';
+import type { QualityReport } from '../../platform/quality/QualityReport.js';
+import { loadRepository } from '../../platform/repo/loadRepository.js';
+import type { Repository } from '../../platform/repo/Repository.js';
+import { createPgliteClient } from '../../platform/warehouse/createPgliteClient.js';
+import { createPostgresClient } from '../../platform/warehouse/createPostgresClient.js';
+import type { SqlClient } from '../../platform/warehouse/SqlClient.js';
+import { writeTempRepo } from '../support/fixtureRepo.js';
+import { createTestDatabase, postgresAvailable, type TestDatabase } from '../support/postgres.js';
+import { CUSTOMER_IDS, ORDER_FIELDS, ordersManifest, plantedOrders, qualityRepoFiles } from '../support/qualityRepo.js';
+
+const postgres = await postgresAvailable();
+const NOW = new Date('2026-11-02T12:00:00Z');
+const planted = plantedOrders();
+
+const COLUMNS = `order_id text, customer_id text, status text, total numeric, quantity numeric, currency text, customer_email text,
+  ordered_at timestamptz, updated_at timestamptz, country text, discount numeric, gift boolean`;
+
+/** Inserts records through json_populate_record, so that values arrive exactly as in the files. */
+async function insert(client: SqlClient, table: string, records: readonly Record<string, unknown>[]): Promise<void> {
+  await client.query(`insert into ${table} select * from json_populate_recordset(null::${table}, $1::json)`, [JSON.stringify(records)]);
+}
+
+// One suite, both adapters: the same planted faults must give the same report on PGlite and PostgreSQL.
+describe.each([
+  { name: 'PGlite', enabled: true },
+  { name: 'PostgreSQL', enabled: postgres },
+])('assessPort on a $name table', ({ name, enabled }) => {
+  let client: SqlClient;
+  let database: TestDatabase | undefined;
+  let repo: Awaited<ReturnType<typeof writeTempRepo>>;
+  let repository: Repository;
+  let report: QualityReport;
+  const assess = (overrides: Partial<AssessPortInput> = {}) =>
+    assessPort({ repository, product: 'shop.orders', port: 'orders', source: { kind: 'table', client, table: { schema: 'gold', name: 'shop_orders' } }, now: NOW, ...overrides });
+
+  beforeAll(async () => {
+    if (!enabled) return;
+    repo = await writeTempRepo(qualityRepoFiles());
+    repository = await loadRepository(repo.root);
+    if (name === 'PGlite') client = await createPgliteClient();
+    else {
+      database = await createTestDatabase('mesh_quality');
+      client = createPostgresClient(database.url);
+    }
+    await client.exec(`create schema gold; create schema silver;
+      create table silver.shop_customers (customer_id text primary key, name text);
+      create table gold.shop_orders (${COLUMNS});`);
+    await insert(client, 'silver.shop_customers', CUSTOMER_IDS.map((id) => ({ customer_id: id, name: id })));
+    await insert(client, 'gold.shop_orders', planted.map((p) => p.record));
+    report = await assess();
+  });
+  afterAll(async () => {
+    await client?.close();
+    await database?.drop();
+    await repo?.cleanup();
+  });
+
+  it.skipIf(!enabled)('counts records, valid and invalid exactly, deciding every field in SQL', () => {
+    expect({ records: report.records, valid: report.valid, invalid: report.invalid }).toEqual({ records: 22, valid: 16, invalid: 6 });
+    expect(report.method.pushedDown).toEqual(ORDER_FIELDS);
+    expect(report.method.streamedFields).toEqual([]);
+    // Only the six rows SQL could not prove valid went through Ajv.
+    expect(report.method.streamed).toBe(6);
+  });
+
+  it.skipIf(!enabled)('writes the dead letters beside the table, with ctid, record and errors', async () => {
+    expect(report.deadLetter).toEqual({ kind: 'table', table: 'gold.shop_orders__rejected', source: 'gold.shop_orders', runId: null, count: 6 });
+    const { rows } = await client.query<{ source_ctid: string; record: Record<string, unknown>; errors: { instancePath: string }[] }>(
+      'select source_ctid::text as source_ctid, record, errors from gold.shop_orders__rejected order by (record->>\'order_id\'), source_ctid',
+    );
+    const expected = planted.filter((p) => p.invalid).map((p) => ({ order_id: p.record['order_id'], paths: p.errors }));
+    const actual = rows.map((r) => ({ order_id: r.record['order_id'], paths: [...new Set(r.errors.map((e) => e.instancePath))].sort() }));
+    const byId = (a: { order_id: unknown }, b: { order_id: unknown }) => String(a.order_id).localeCompare(String(b.order_id));
+    expect(actual.sort(byId)).toEqual(expected.sort(byId));
+    for (const row of rows) expect(row.source_ctid).toMatch(/^\(\d+,\d+\)$/);
+    // Timestamps are serialized in UTC whatever the session's zone.
+    expect(rows[0]!.record['ordered_at']).toMatch(/^2026-11-01T\d\d:00:00\.000000Z$/);
+  });
+
+  it.skipIf(!enabled)('names rejected rows so that a publish can leave them out', async () => {
+    const { rows } = await client.query<{ n: number }>(
+      `select count(*) as n from gold.shop_orders t where ${notRejectedSql({ table: { schema: 'gold', name: 'shop_orders__rejected' }, source: 'gold.shop_orders' }, 't')}`,
+    );
+    expect(rows[0]!.n).toBe(16);
+  });
+
+  it.skipIf(!enabled)('gives the same metrics and checks as the file, plus the checks that need a table', () => {
+    const field = (n: string) => report.fields.find((f) => f.name === n)!;
+    expect(field('customer_id')).toMatchObject({ nulls: 1, count: 21, invalid: 1 });
+    expect(field('customer_email')).toMatchObject({ nulls: 5, invalid: 1 });
+    expect(field('discount')).toMatchObject({ nulls: 7, min: 0.25, max: 0.25 });
+    expect(field('order_id')).toMatchObject({ distinct: 21, invalid: 1 });
+    expect(field('quantity')).toMatchObject({ min: 1, max: 500 });
+    expect(field('updated_at')).toMatchObject({ min: '2026-11-01T01:30:00.000000Z', max: '2026-11-01T22:30:00.000000Z' });
+    const outcome = Object.fromEntries(report.checks.map((c) => [c.name, [c.status, c.observed]]));
+    expect(outcome).toEqual({
+      contract: ['failed', 6],
+      primary_key: ['failed', 1],
+      unique_order_id: ['failed', 1],
+      not_null_customer_id: ['failed', 1],
+      accepted_values_status: ['failed', 2],
+      range_quantity: ['failed', 1],
+      row_count: ['passed', 22],
+      relationships_customer_id: ['failed', 1],
+      no_negative_totals: ['failed', 1],
+    });
+    expect(report.checks.find((c) => c.name === 'relationships_customer_id')!.examples).toEqual(['C-999']);
+    expect(report.keys[0]).toMatchObject({ count: 22, distinct: 21, duplicates: 1, examples: ['SO-000001'], enforced: false });
+  });
+
+  it.skipIf(!enabled)('scores it: the checks dimension counts the two table-only checks', () => {
+    const dims = Object.fromEntries(report.score.dimensions.map((d) => [d.name, d.score]));
+    expect(dims['checks']).toBeCloseTo(100 / 7, 1);
+    const expected = 0.3 * ((100 * 16) / 22) + 0.15 * ((100 * 251) / 264) + 0.15 * ((100 * 21) / 22) + 0.2 * 100 + 0.1 * (100 / 7) + 0.1 * 100;
+    expect(report.score.score).toBeCloseTo(expected, 1);
+    expect(report.score.grade).toBe('B');
+    expect(report.sla.freshness).toMatchObject({ status: 'MET', lagSeconds: 13.5 * 3600 });
+  });
+
+  it.skipIf(!enabled)('replaces the earlier dead letters of the same source on the next test', async () => {
+    await client.exec("update gold.shop_orders set customer_id = 'C-1' where customer_id is null");
+    const again = await assess();
+    expect(again.invalid).toBe(5);
+    const { rows } = await client.query<{ n: number }>('select count(*) as n from gold.shop_orders__rejected');
+    expect(rows[0]!.n).toBe(5);
+    await client.exec("update gold.shop_orders set customer_id = null where order_id = 'SO-000013'");
+  });
+
+  it.skipIf(!enabled)('streams to Ajv only the fields SQL cannot decide, and finds the same rejects', async () => {
+    // A text column with a date-time format: Ajv checks dates with a function, SQL cannot.
+    await client.exec(`create table gold.text_dates as select order_id, customer_id, status, total, quantity, currency, customer_email,
+      ordered_at::text as ordered_at, updated_at, country, discount, gift from gold.shop_orders;
+      update gold.text_dates set ordered_at = 'yesterday' where order_id = 'SO-000002';
+      update gold.text_dates set ordered_at = to_char(ordered_at::timestamptz at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') where ordered_at <> 'yesterday';`);
+    const text = await assess({ source: { kind: 'table', client, table: { schema: 'gold', name: 'text_dates' } }, deadLetter: false });
+    expect(text.method.streamedFields).toEqual([{ field: 'ordered_at', reason: 'not decidable in SQL on a text column' }]);
+    expect(text.method.streamed).toBe(22);
+    expect({ records: text.records, invalid: text.invalid }).toEqual({ records: 22, invalid: 7 });
+    expect(text.fields.find((f) => f.name === 'ordered_at')!.invalid).toBe(1);
+    expect(text.deadLetter).toBeNull();
+  });
+
+  it.skipIf(!enabled)('takes a unique index as proof of a key, without counting it', async () => {
+    await client.exec(`create table gold.indexed (${COLUMNS}, primary key (order_id))`);
+    await insert(client, 'gold.indexed', planted.filter((p) => !p.invalid && p.fault !== 'duplicate key').map((p) => p.record));
+    const indexed = await assess({ source: { kind: 'table', client, table: { schema: 'gold', name: 'indexed' } } });
+    expect(indexed.keys[0]).toMatchObject({ count: 15, distinct: 15, duplicates: 0, enforced: true });
+    expect(indexed.invalid).toBe(0);
+    expect(indexed.method.streamed).toBe(0);
+    // The aggregate, and the relationships and sql checks: no key scan, no stream.
+    expect(indexed.method.scans).toBe(3);
+  });
+
+  it.skipIf(!enabled)('rejects every row of a closed contract that has an extra column, but not the platform columns', async () => {
+    await client.exec(`create table gold.extra as select *, 1 as note, 'r1' as _mesh_run_id from gold.indexed`);
+    const extra = await assess({ source: { kind: 'table', client, table: { schema: 'gold', name: 'extra' } }, deadLetter: false });
+    expect(extra.source).toMatchObject({ extraColumns: ['note'], missingColumns: [] });
+    expect(extra.invalid).toBe(15);
+    expect(extra.fields.every((f) => f.invalid === 0)).toBe(true);
+  });
+
+  it.skipIf(!enabled)('reads a missing required column as null in every row', async () => {
+    await client.exec('create table gold.missing as select order_id, customer_id, status, total, quantity, currency, customer_email, ordered_at, updated_at, discount, gift from gold.indexed');
+    const missing = await assess({ source: { kind: 'table', client, table: { schema: 'gold', name: 'missing' } }, deadLetter: false });
+    expect(missing.source).toMatchObject({ missingColumns: ['country'] });
+    expect({ invalid: missing.invalid, countryInvalid: missing.fields.find((f) => f.name === 'country')!.invalid }).toEqual({ invalid: 15, countryInvalid: 15 });
+  });
+
+  it.skipIf(!enabled)('tests a view, whose rows have no ctid', async () => {
+    await client.exec('create view gold.orders_view as select * from gold.shop_orders');
+    const view = await assess({ source: { kind: 'table', client, table: { schema: 'gold', name: 'orders_view' } } });
+    expect({ records: view.records, invalid: view.invalid }).toEqual({ records: 22, invalid: 6 });
+    const { rows } = await client.query<{ n: number; ctids: number }>('select count(*) as n, count(source_ctid) as ctids from gold.orders_view__rejected');
+    expect(rows[0]).toEqual({ n: 6, ctids: 0 });
+  });
+
+  it.skipIf(!enabled)('runs inside a caller transaction: a broken sql check is an error, the transaction stays usable', async () => {
+    const broken = await writeTempRepo(
+      qualityRepoFiles({ ordersManifest: ordersManifest('  - { check: sql, name: broken, query: "select count(*) from {table} where no_such_column > 0", mustBe: 0 }\n  - { check: sql, name: writes, query: "select count(*) from {table}; drop table gold.shop_orders", mustBe: 0 }\n') }),
+    );
+    try {
+      const brokenRepository = await loadRepository(broken.root);
+      const result = await client.transaction(async (tx) => {
+        const inner = await assessPort({ repository: brokenRepository, product: 'shop.orders', port: 'orders', source: { kind: 'table', client: tx, table: { schema: 'gold', name: 'shop_orders' } }, now: NOW });
+        const still = await tx.query<{ n: number }>('select count(*) as n from gold.shop_orders');
+        return { inner, n: still.rows[0]!.n };
+      });
+      expect(result.n).toBe(22);
+      const checks = Object.fromEntries(result.inner.checks.map((c) => [c.name, c.status]));
+      expect(checks['broken']).toBe('error');
+      expect(checks['writes']).toBe('error');
+      expect(result.inner.invalid).toBe(6);
+      expect((await client.query<{ n: number }>('select count(*) as n from gold.shop_orders')).rows[0]!.n).toBe(22);
+    } finally {
+      await broken.cleanup();
+    }
+  });
+
+  it.skipIf(!enabled)('says a missing table is not found', async () => {
+    await expect(assess({ source: { kind: 'table', client, table: { schema: 'gold', name: 'nope' } } })).rejects.toThrow(/gold\.nope does not exist/);
+  });
+
+});
