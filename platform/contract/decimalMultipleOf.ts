@@ -12,6 +12,11 @@ export function isMultipleOf(value: number, divisor: number): boolean {
   return ve >= de ? (vm * 10n ** BigInt(ve - de)) % dm === 0n : vm % (dm * 10n ** BigInt(de - ve)) === 0n;
 }
 
+/** The base-10 exponent of `x`'s last significant digit: -2 for 0.01, 0 for 5 and for 500. */
+export function decimalExponent(x: number): number {
+  return decimal(x)[1];
+}
+
 /** `x` as mantissa and base-10 exponent from its shortest round-trip representation. */
 function decimal(x: number): [bigint, number] {
   const [digits, exponentText] = String(x).split('e') as [string, string | undefined];

@@ -112,7 +112,7 @@ describe.each([
           `insert into ${table} select ${fields.map((f, i) => `c${i}::${KINDS[f.column]!.sql}`).join(', ')} from unnest(${fields.map((_f, i) => `$${i + 1}::text[]`).join(', ')}) as u(${fields.map((_f, i) => `c${i}`).join(', ')})`,
           columns,
         );
-        const context = { textPushdown: true, multipleOfTolerance: analysis.multipleOfTolerance, regexOk: () => true };
+        const context = { textPushdown: true, regexOk: () => true };
         for (const [i, f] of fields.entries()) {
           const fa = analysis.fields[i]!;
           if (!fa.constraints) continue;

@@ -55,8 +55,6 @@ export interface ContractAnalysis {
   readonly rootResidual: string | undefined;
   /** Properties other than the fields: `none` (closed), `any`, or `schema` (constrained: Ajv decides). */
   readonly others: 'none' | 'any' | 'schema';
-  /** Ajv's tolerance for `multipleOf`, 10^-precision, when configured. */
-  readonly multipleOfTolerance: number | undefined;
 }
 
 const MAX_DEPTH = 32;
@@ -68,7 +66,6 @@ export function analyzeContract(contracts: ContractSet, contract: Contract): Con
   const shape = recordShape(contract.schema, contract.uri, contracts.resolver);
   const ajv = contracts.ajv();
   const formats = ajv.formats as Record<string, unknown>;
-  const precision = (ajv.opts as { multipleOfPrecision?: number }).multipleOfPrecision;
   const root = contract.schema;
   const rootResidual = residualRoot(root, shape);
   const properties = isObject(root) && isObject(root['properties']) ? root['properties'] : {};
@@ -87,7 +84,6 @@ export function analyzeContract(contracts: ContractSet, contract: Contract): Con
     fields,
     rootResidual,
     others,
-    multipleOfTolerance: precision === undefined ? undefined : Math.pow(10, -precision),
   };
 }
 

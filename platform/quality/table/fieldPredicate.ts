@@ -1,3 +1,4 @@
+import { decimalExponent } from '../../contract/decimalMultipleOf.js';
 import { quoteIdent } from '../../warehouse/SqlClient.js';
 import type { Constraint, FieldAnalysis } from '../contract/analyzeContract.js';
 import type { ColumnInfo, ColumnKind } from './describeTable.js';
@@ -18,8 +19,6 @@ import type { ColumnInfo, ColumnKind } from './describeTable.js';
 export interface PredicateContext {
   /** UTF-8 server encoding and standard-conforming strings. */
   readonly textPushdown: boolean;
-  /** Ajv's `multipleOf` tolerance, 10^-multipleOfPrecision. */
-  readonly multipleOfTolerance: number | undefined;
   /** Whether the database compiled a translated pattern (a too-complex one is left to Ajv). */
   readonly regexOk: (are: string) => boolean;
 }
@@ -84,7 +83,7 @@ function one(c: Constraint, col: string, kind: ColumnKind, context: PredicateCon
     }
     case 'multipleOf':
       if (!numeric) return vacuousFor(() => false);
-      return multipleOfPredicate(c.value, col, kind, context);
+      return multipleOfPredicate(c.value, col, kind);
     case 'length':
       if (kind === 'text') return text ? `char_length(${col}) ${c.op} ${c.value}` : undefined;
       return vacuousFor((k) => k === 'date' || k === 'timestamptz' || k === 'timestamp');
@@ -155,24 +154,17 @@ function enumPredicate(values: readonly unknown[], col: string, kind: ColumnKind
 }
 
 /**
- * Ajv (with `multipleOfPrecision` p) accepts x when |round(x/m) - x/m| <= 10^-p in doubles. If x = k*m
- * exactly in decimal and |k| < 10^-p / 4e-16, the three roundings (x, m, the division) move x/m by less
- * than 10^-p from k, so Ajv accepts. Without a precision, Ajv wants x/m to be an integer double, which is
- * exact for integers below 2^53.
+ * Contract validators decide `multipleOf` exactly on the shortest decimal form of a number (see
+ * `decimalMultipleOf.ts`). A value with at most 15 significant digits crosses JSON and a double unchanged, so
+ * there the database's exact `mod()` decides the same. Every multiple of m = d * 10^e below 10^(15 + e) has at
+ * most 15 significant digits; larger values are left to the validator.
  */
-function multipleOfPredicate(m: number, column: string, kind: ColumnKind, context: PredicateContext): string | undefined {
+function multipleOfPredicate(m: number, column: string, kind: ColumnKind): string | undefined {
   if (kind === 'float') return undefined;
   // As numeric: abs() of the smallest bigint would overflow.
   const col = kind === 'integer' ? `${column}::numeric` : column;
-  const tolerance = context.multipleOfTolerance;
-  if (tolerance === undefined) {
-    if (!Number.isInteger(m)) return undefined;
-    return `(${col} ${FINITE} and abs(${col}) <= 9007199254740992 and mod(${col}, ${decimal(m)}) = 0)`;
-  }
-  const kMax = Math.floor(tolerance / 4e-16);
-  if (kMax < 1) return undefined;
   // CASE keeps mod() away from NaN and infinities.
-  return `(case when ${col} ${FINITE} then abs(${col}) < ${decimal(m)} * ${kMax} and mod(${col}, ${decimal(m)}) = 0 else false end)`;
+  return `(case when ${col} ${FINITE} then abs(${col}) < 1e${15 + decimalExponent(m)} and mod(${col}, ${decimal(m)}) = 0 else false end)`;
 }
 
 function formatPredicate(c: Extract<Constraint, { kind: 'format' }>, col: string, kind: ColumnKind, context: PredicateContext): string | undefined {

@@ -62,7 +62,6 @@ export async function measureTable(
   const missing = analysis.fields.filter((f) => !columns.has(f.field.name)).map((f) => f.field.name);
   const context: PredicateContext = {
     textPushdown: info.textPushdown,
-    multipleOfTolerance: analysis.multipleOfTolerance,
     regexOk: await provenRegexes(client, analysis.fields),
   };
 
