@@ -94,8 +94,6 @@ export const ChangeCode = {
   UNEVALUATED_ITEMS_WIDENED: 'UNEVALUATED_ITEMS_WIDENED',
 
   // Combinators
-  ALL_OF_BRANCH_ADDED: 'ALL_OF_BRANCH_ADDED',
-  ALL_OF_BRANCH_REMOVED: 'ALL_OF_BRANCH_REMOVED',
   ANY_OF_BRANCH_ADDED: 'ANY_OF_BRANCH_ADDED',
   ANY_OF_BRANCH_REMOVED: 'ANY_OF_BRANCH_REMOVED',
   ONE_OF_BRANCH_ADDED: 'ONE_OF_BRANCH_ADDED',
@@ -215,8 +213,6 @@ export const CHANGE_CODE_INFO: { readonly [C in ChangeCode]: ChangeCodeInfo } = 
   CONTAINS_CHANGED: schema('`"contains"` schema, `minContains` or `maxContains` changed'),
   UNEVALUATED_ITEMS_NARROWED: schema('open array → `"unevaluatedItems": false` (breaks backward)'),
   UNEVALUATED_ITEMS_WIDENED: schema('`"unevaluatedItems": false` → open (breaks forward)'),
-  ALL_OF_BRANCH_ADDED: schema('`"allOf": [A]` → `[A, B]`: B\'s constraints apply too (breaks backward unless B accepts all of A)'),
-  ALL_OF_BRANCH_REMOVED: schema('`"allOf": [A, B]` → `[A]` (breaks forward unless A implies B)'),
   ANY_OF_BRANCH_ADDED: schema('`"anyOf": [string]` → `[string, integer]` (breaks forward)'),
   ANY_OF_BRANCH_REMOVED: schema('`"anyOf": [string, integer]` → `[string]` (breaks backward)'),
   ONE_OF_BRANCH_ADDED: schema('`"oneOf": [A]` → `[A, B]` (breaks forward)'),

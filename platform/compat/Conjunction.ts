@@ -20,11 +20,14 @@ export type Item =
   | { readonly kind: 'full'; readonly node: SchemaNode }
   | { readonly kind: 'own'; readonly node: SchemaNode }
   | { readonly kind: 'neg'; readonly node: SchemaNode }
-  | { readonly kind: 'require'; readonly name: string };
+  | { readonly kind: 'require'; readonly name: string }
+  | { readonly kind: 'kinds'; readonly set: KindSet };
 
 export const full = (node: SchemaNode): Item => ({ kind: 'full', node });
 export const negated = (node: SchemaNode): Item => ({ kind: 'neg', node });
 export const requires = (name: string): Item => ({ kind: 'require', name });
+/** Restricts a conjunction to some JSON types, to split it by type. */
+export const ofKinds = (set: KindSet): Item => ({ kind: 'kinds', set });
 
 export function itemKey(item: Item): string {
   switch (item.kind) {
@@ -36,6 +39,8 @@ export function itemKey(item: Item): string {
       return `n${item.node.id}`;
     case 'require':
       return `r${JSON.stringify(item.name)}`;
+    case 'kinds':
+      return `k${item.set}`;
   }
 }
 
@@ -90,7 +95,7 @@ function expandAt(items: readonly Item[], nesting: number): Partial[] {
   const queue = [...items];
   while (queue.length > 0) {
     const item = queue.shift()!;
-    if (item.kind === 'require') {
+    if (item.kind === 'require' || item.kind === 'kinds') {
       flat.push(item);
       continue;
     }
@@ -210,8 +215,11 @@ export interface Facets {
   readonly nots: readonly SchemaNode[];
 }
 
-/** Merges a disjunct's keywords. `undefined` when the disjunct accepts no value at all. */
-export function facetsOf(d: Disjunct): Facets | undefined {
+/**
+ * Merges a disjunct's keywords. `undefined` when the disjunct accepts no value at all. With `prune` off the
+ * merge is literal: contradictions are kept, for naming changes rather than proving them.
+ */
+export function facetsOf(d: Pick<Disjunct, 'items'>, prune = true): Facets | undefined {
   const nodes: SchemaNode[] = [];
   const negations: SchemaNode[] = [];
   const required = new Map<string, string>();
@@ -247,6 +255,10 @@ export function facetsOf(d: Disjunct): Facets | undefined {
   for (const item of d.items) {
     if (item.kind === 'require') {
       if (!required.has(item.name)) required.set(item.name, '');
+      continue;
+    }
+    if (item.kind === 'kinds') {
+      kinds = intersectKinds(kinds, item.set);
       continue;
     }
     if (item.kind === 'neg') {
@@ -293,6 +305,7 @@ export function facetsOf(d: Disjunct): Facets | undefined {
     if (k.not) nots.push(node);
   }
 
+  const literalKinds = kinds;
   // Negations of a bare type or value list remove kinds or values outright.
   const excluded: unknown[] = [];
   for (const neg of negations) {
@@ -302,10 +315,11 @@ export function facetsOf(d: Disjunct): Facets | undefined {
   }
 
   // Numbers: stepped values have tighter effective bounds; an empty range drops the numeric kinds.
+  if (!prune) kinds = literalKinds;
   const integerOnly = (kinds & Kind.NUMBER) === 0;
   let step: Rational | undefined = integerOnly ? ONE : undefined;
   for (const s of steps) step = step ? lcm(step, s.value) : s.value;
-  if (step && !integerOnly && isInteger(step)) kinds = (kinds & ~Kind.NUMBER) | Kind.INTEGER;
+  if (prune && step && !integerOnly && isInteger(step)) kinds = (kinds & ~Kind.NUMBER) | Kind.INTEGER;
   const effectiveLower = lower && (step ? { value: ceilToMultiple(lower.value, step, lower.exclusive), exclusive: false } : lower);
   const effectiveUpper = upper && (step ? { value: floorToMultiple(upper.value, step, upper.exclusive), exclusive: false } : upper);
   if (effectiveLower && effectiveUpper) {
@@ -327,7 +341,8 @@ export function facetsOf(d: Disjunct): Facets | undefined {
   if ((minItems?.value ?? 0) > effectiveMaxItems) kinds &= ~Kind.ARRAY;
   if (contains.some((c) => c.max !== undefined && c.min > c.max)) kinds &= ~Kind.ARRAY;
 
-  if (values !== undefined) {
+  if (!prune) kinds = literalKinds;
+  else if (values !== undefined) {
     values = values.filter((v) => {
       const kind = kindOfValue(v);
       if (kind === undefined || !kindAccepts(kinds, kind)) return false;

@@ -9,6 +9,7 @@ import {
   full,
   itemsKey,
   negated,
+  ofKinds,
   possiblyEvaluated,
   possiblyEvaluatedItems,
   requires,
@@ -19,7 +20,7 @@ import {
   type Item,
 } from './Conjunction.js';
 import { deepEqual, evaluateValue, formatValueType } from './evaluateValue.js';
-import { Kind, NUMERIC, describeKinds, intersectKinds, kindName, kindsOf, type KindSet } from './kinds.js';
+import { Kind, NUMERIC, describeKinds, intersectKinds, kindAccepts, kindName, kindOfValue, kindsOf, type KindSet } from './kinds.js';
 import { compare, format as formatRational, isMultipleOf, multiplesBetween, add, type Rational } from './rational.js';
 import type { Side } from './SchemaGraph.js';
 import { stableJson, type At, type SchemaNode } from './SchemaNode.js';
@@ -85,6 +86,8 @@ export class SubsetChecker {
   private readonly active = new Map<string, number>();
   private depth = 0;
   private lowest = Infinity;
+  /** The containing schema of the innermost comparison, for locating changes. */
+  private current: SchemaNode | undefined;
   private steps = 0;
 
   constructor(
@@ -162,6 +165,16 @@ export class SubsetChecker {
   // One disjunct against one schema
 
   private disjunct(d: Disjunct, sup: SchemaNode): Finding[] {
+    const outer = this.current;
+    this.current = sup;
+    try {
+      return this.disjunctAgainst(d, sup);
+    } finally {
+      this.current = outer;
+    }
+  }
+
+  private disjunctAgainst(d: Disjunct, sup: SchemaNode): Finding[] {
     const f = this.facets(d);
     if (!f) return [];
     const k = sup.k;
@@ -387,7 +400,7 @@ export class SubsetChecker {
     for (const name of k.dependentSchemas.keys()) names.add(name);
 
     for (const name of names) out.push(...this.property(d, f, sup, name, lenient, supCertain));
-    if (!lenient) out.push(...this.otherProperties(d, f, sup, supCertain));
+    out.push(...this.otherProperties(d, f, sup, supCertain, lenient));
 
     for (const name of k.required?.value ?? []) {
       if (f.required.has(name)) continue;
@@ -542,7 +555,7 @@ export class SubsetChecker {
    * Properties that neither side names: for every name matching one of `sup`'s patterns, or none, or left
    * unevaluated, the contained side's schema for it must be within `sup`'s.
    */
-  private otherProperties(d: Disjunct, f: Facets, sup: SchemaNode, supCertain: EvaluatedNames | undefined): Finding[] {
+  private otherProperties(d: Disjunct, f: Facets, sup: SchemaNode, supCertain: EvaluatedNames | undefined, lenient: boolean): Finding[] {
     const k = sup.k;
     const out: Finding[] = [];
     const rules = f.objectNodes;
@@ -553,7 +566,7 @@ export class SubsetChecker {
         out.push(...this.subset([full(twin.node)], p.node));
         continue;
       }
-      if (this.unknownNamesWithin(f, p.node, []) === true) continue;
+      if (this.unknownNamesWithin(f, p.node, [], lenient) === true) continue;
       out.push(
         this.sub === 'old'
           ? this.make(ChangeCode.PATTERN_PROPERTIES_NARROWED, this.anchor(d), this.anchor(d).at('patternProperties', p.source), p.source, `properties matching ${preview(p.source)} now have a schema the old values may not meet`)
@@ -564,16 +577,16 @@ export class SubsetChecker {
     if (ap && ap.k.boolean !== true) {
       const excluded = k.patternProperties.map((p) => p.source);
       const only = rules.length === 1 ? rules[0]!.k : undefined;
-      if (only?.additionalProperties && only.additionalProperties.k.boolean === undefined && ap.k.boolean === undefined && only.patternProperties.every((q) => excluded.includes(q.source))) {
+      if (!lenient && only?.additionalProperties && only.additionalProperties.k.boolean === undefined && ap.k.boolean === undefined && only.patternProperties.every((q) => excluded.includes(q.source))) {
         out.push(...this.subset([full(only.additionalProperties)], ap));
       } else {
-        const result = this.unknownNamesWithin(f, ap, excluded);
+        const result = this.unknownNamesWithin(f, ap, excluded, lenient);
         if (result !== true) out.push(result.pattern ? this.patternFinding(d, sup, result.pattern) : this.fallbackFinding(d, sup, 'AP', ap, undefined));
       }
     }
     const u = k.unevaluatedProperties;
     if (u && u.k.boolean !== true && supCertain && !supCertain.all) {
-      const result = this.unknownNamesWithin(f, u, supCertain.patterns.map((p) => p.source));
+      const result = this.unknownNamesWithin(f, u, supCertain.patterns.map((p) => p.source), lenient);
       if (result !== true) out.push(result.pattern ? this.patternFinding(d, sup, result.pattern) : this.fallbackFinding(d, sup, 'UNEVALUATED', u, undefined));
     }
     return out;
@@ -596,8 +609,16 @@ export class SubsetChecker {
    * schema within `target`. Sufficient: one object rule whose remaining patterns and `additionalProperties`
    * are all within it, or an `unevaluatedProperties` that certainly applies.
    */
-  private unknownNamesWithin(f: Facets, target: SchemaNode, excluded: readonly string[]): true | { pattern: At<string> | undefined } {
+  private unknownNamesWithin(f: Facets, target: SchemaNode, excluded: readonly string[], lenient: boolean): true | { pattern: At<string> | undefined } {
     const within = (schema: SchemaNode | undefined) => this.subset(schema ? [full(schema)] : [], target).length === 0;
+    if (lenient) {
+      // Records carry only the properties their schema names: here, those matching its patterns.
+      for (const rule of f.objectNodes) {
+        const bad = rule.k.patternProperties.find((p) => !excluded.includes(p.source) && (!p.regex || !within(p.node)));
+        if (bad) return { pattern: { value: bad.source, node: rule, pointer: bad.node.pointer } };
+      }
+      return true;
+    }
     if (f.objectNodes.length === 0 && f.unevaluatedProperties.length === 0) return within(undefined) || { pattern: undefined };
     let failed: { pattern: At<string> | undefined } = { pattern: undefined };
     for (const rule of f.objectNodes) {
@@ -755,6 +776,16 @@ export class SubsetChecker {
       }
       failures.push({ branch: list[i]!, findings });
     }
+    // A disjunct of several types may be held by one branch per type.
+    const kinds = kindsOf(f.kinds);
+    if (!overlap && kinds.length > 1) {
+      const proven = kinds.every((kind) => {
+        const part = expandOne(d, kind);
+        const facets = this.facets(part);
+        return !facets || this.branches(part, facets, sup, keyword).length === 0;
+      });
+      if (proven) return [];
+    }
     const anchor = this.anchor(d);
     if (overlap) {
       return [
@@ -764,8 +795,9 @@ export class SubsetChecker {
       ];
     }
     // No branch holds it: explain with the nearest branch of the same kind, else name the branch.
-    const related = failures.filter((x) => (kindsOfNode(x.branch) & f.kinds) !== 0).sort((x, y) => x.findings.length - y.findings.length);
-    if (related.length > 0 && !related[0]!.findings.some((x) => x.code === ChangeCode.TYPE_ADDED || x.code === ChangeCode.TYPE_REMOVED)) return [...related[0]!.findings];
+    // The nearest branch explains best when it holds the same types and shares values with the disjunct.
+    const related = failures.filter((x) => intersectKinds(kindsOfNode(x.branch), f.kinds) === f.kinds && !this.disjoint(d.items, x.branch)).sort((x, y) => x.findings.length - y.findings.length);
+    if (related.length > 0) return [...related[0]!.findings];
     const prefix = keyword === 'anyOf' ? 'ANY_OF' : 'ONE_OF';
     if (this.sub === 'old') {
       const at = d.origin?.side === 'old' ? d.origin : anchor;
@@ -788,7 +820,7 @@ export class SubsetChecker {
   private conditional(d: Disjunct, f: Facets, sup: SchemaNode, condition: SchemaNode): Finding[] {
     const k = sup.k;
     const canonical = condition.canonical;
-    const same = (item: Item) => canonical !== undefined && item.kind !== 'require' && item.node.canonical === canonical;
+    const same = (item: Item) => canonical !== undefined && 'node' in item && item.node.canonical === canonical;
     const hasIf = d.items.some((i) => (i.kind === 'full' || (i.kind === 'own' && wholeInPlace(i.node))) && same(i));
     const hasNotIf = d.items.some((i) => i.kind === 'neg' && same(i));
     const out: Finding[] = [];
@@ -875,9 +907,13 @@ export class SubsetChecker {
   // ---------------------------------------------------------------------------------------------------------
   // Locations
 
-  /** The first schema of the contained side met in the disjunct: where changes without a keyword are located. */
+  /**
+   * Where a change without a keyword of its own is located on the contained side: the schema standing at the
+   * same place as the containing one (`/then` for `/then`), else the first schema of the disjunct.
+   */
   private anchor(d: Disjunct): SchemaNode {
-    return d.seen.find((n) => n.side === this.sub) ?? this.oldRoot;
+    const sup = this.current;
+    return (sup && d.seen.find((n) => n.side === this.sub && n.pointer === sup.pointer)) || d.seen.find((n) => n.side === this.sub) || this.oldRoot;
   }
 
   private anchorAt(d: Disjunct): { node: SchemaNode; pointer: string } {
@@ -896,7 +932,8 @@ export class SubsetChecker {
   }
 
   private requiredNode(d: Disjunct, f: Facets): SchemaNode {
-    return f.nodes.find((n) => n.side === this.sub && n.k.required !== undefined) ?? this.anchor(d);
+    const sup = this.current;
+    return (sup && f.nodes.find((n) => n.side === this.sub && n.pointer === sup.pointer)) || f.nodes.find((n) => n.side === this.sub && n.k.required !== undefined) || this.anchor(d);
   }
 
   private declaringNode(d: Disjunct, name: string): SchemaNode {
@@ -923,6 +960,12 @@ function wholeInPlace(node: SchemaNode): boolean {
   return !k.anyOf && !k.oneOf && !(k.if && (k.then || k.else));
 }
 
+/** The disjunct restricted to one JSON type. */
+function expandOne(d: Disjunct, kind: number): Disjunct {
+  const items = [...d.items, ofKinds(kind)];
+  return { ...d, items, key: itemsKey(items) };
+}
+
 /** Whether some item of a disjunct certainly rejects `value`. */
 function rejects(d: Disjunct, value: unknown): boolean {
   return d.items.some((item) => {
@@ -935,6 +978,10 @@ function rejects(d: Disjunct, value: unknown): boolean {
         return evaluateValue(item.node, value) === true;
       case 'require':
         return !(value !== null && typeof value === 'object' && !Array.isArray(value) && Object.prototype.hasOwnProperty.call(value, item.name));
+      case 'kinds': {
+        const kind = kindOfValue(value);
+        return kind === undefined || !kindAccepts(item.set, kind);
+      }
     }
   });
 }

@@ -1,10 +1,11 @@
 import { hasOwn, isObject } from '../util/guards.js';
 import { ChangeCode } from './ChangeCode.js';
 import { boundCode, describeBoundChange, type BoundFamily } from './boundCodes.js';
+import { facetsOf, type Facets } from './Conjunction.js';
 import { deepEqual } from './evaluateValue.js';
 import { Kind, describeKinds, kindName, kindsOf } from './kinds.js';
-import { ONE, ceilToMultiple, compare, equals, floorToMultiple, format as formatRational } from './rational.js';
-import { isConstraintKeyword, stableJson, type At, type Bound, type Keywords, type SchemaNode } from './SchemaNode.js';
+import { ONE, ceilToMultiple, equals, floorToMultiple, format as formatRational, lcm, compare, type Rational } from './rational.js';
+import { isConstraintKeyword, stableJson, type At, type Bound, type SchemaNode } from './SchemaNode.js';
 import { preview, type Finding } from './SubsetChecker.js';
 
 /** Metadata keywords with a code of their own; every other annotation is `ANNOTATION_CHANGED`. */
@@ -18,14 +19,68 @@ const METADATA_CODES: Readonly<Record<string, ChangeCode>> = {
   'x-version': ChangeCode.VERSION_CHANGED,
 };
 
-/** Keywords that hold schemas but are not compared as metadata (their contents are walked, or only reached by `$ref`). */
+/** Keywords that hold schemas reached only by `$ref`: their contents are compared where they are used. */
 const NOT_METADATA = new Set(['$defs', 'definitions']);
 
+/** How a `false` subschema reads where a property or an item stood. */
+interface Slot {
+  readonly added: ChangeCode;
+  readonly removed: ChangeCode;
+  readonly detail: string;
+  readonly what: string;
+}
+
+type Pair = [SchemaNode, SchemaNode, Slot | undefined];
+
 /**
- * Names the changes between two schemas by walking them side by side: properties by name, items by
- * position, branches of `allOf`/`anyOf`/`oneOf` matched by content, `$ref`s followed. This is what a reader
- * sees as "the diff"; it says nothing about compatibility, which the subset checker proves. Codes and
- * locations are the checker's own, so that each change meets the checker's verdict on it.
+ * A schema as the checker sees it: its own keywords merged with those of its `allOf` branches and `$ref`
+ * targets, and the alternatives (`anyOf`, `oneOf`, `not`, `if`) it holds.
+ */
+interface View {
+  readonly root: SchemaNode;
+  readonly never: boolean;
+  readonly nodes: readonly SchemaNode[];
+  readonly facets: Facets;
+  readonly anyOf: readonly Group[];
+  readonly oneOf: readonly Group[];
+}
+
+/** One `anyOf` or `oneOf` and the schema that holds it. */
+interface Group {
+  readonly holder: SchemaNode;
+  readonly branches: readonly SchemaNode[];
+}
+
+function viewOf(root: SchemaNode): View {
+  const nodes: SchemaNode[] = [];
+  const anyOf: Group[] = [];
+  const oneOf: Group[] = [];
+  const visited = new Set<number>();
+  const queue = [root];
+  let never = false;
+  while (queue.length > 0) {
+    const node = queue.shift()!;
+    if (visited.has(node.id)) continue;
+    visited.add(node.id);
+    const k = node.k;
+    if (k.boolean === false || k.not?.k.boolean === true) never = true;
+    if (k.boolean !== undefined) continue;
+    nodes.push(node);
+    if (k.ref) queue.push(k.ref);
+    queue.push(...k.allOf);
+    if (k.anyOf) anyOf.push({ holder: node, branches: k.anyOf });
+    if (k.oneOf) oneOf.push({ holder: node, branches: k.oneOf });
+  }
+  const facets = facetsOf({ items: nodes.map((node) => ({ kind: 'own' as const, node })) }, false)!;
+  return { root, never, nodes, facets, anyOf, oneOf };
+}
+
+/**
+ * Names the changes between two schemas by walking them side by side: each schema merged with its `allOf`
+ * branches and `$ref` targets (as the checker merges them), properties paired by name, items by position,
+ * branches of `anyOf`/`oneOf` by content. This is what a reader sees as "the diff", compatible changes and
+ * metadata included; it says nothing about compatibility, which the checker proves. Codes and locations are
+ * the checker's own, so that each change meets the checker's verdict on it.
  */
 export function compareStructure(oldRoot: SchemaNode, newRoot: SchemaNode): Finding[] {
   const out: Finding[] = [];
@@ -35,19 +90,12 @@ export function compareStructure(oldRoot: SchemaNode, newRoot: SchemaNode): Find
 
   const stack: Pair[] = [[oldRoot, newRoot, undefined]];
   while (stack.length > 0) {
-    const [o0, n0, slot] = stack.pop()!;
-    const key = `${o0.id}:${n0.id}`;
+    const [o, n, slot] = stack.pop()!;
+    const key = `${o.id}:${n.id}`;
     if (visited.has(key)) continue;
     visited.add(key);
-    compareMetadata(o0, n0);
-    const o = followPureRef(o0);
-    const n = followPureRef(n0);
-    if (o !== o0 || n !== n0) {
-      // Compare what the references stand for, once (a target's own annotations are compared there).
-      stack.push([o, n, slot]);
-      continue;
-    }
-    const pairs = compareNode(o, n, slot);
+    compareMetadata(o, n);
+    const pairs = compareViews(viewOf(o), viewOf(n), slot);
     for (let i = pairs.length - 1; i >= 0; i--) stack.push(pairs[i]!);
   }
   return out;
@@ -67,114 +115,137 @@ export function compareStructure(oldRoot: SchemaNode, newRoot: SchemaNode): Find
     }
   }
 
-  /** Compares the keywords of two schemas and returns the pairs of subschemas to walk next. */
-  function compareNode(o: SchemaNode, n: SchemaNode, slot: Slot | undefined): Pair[] {
-    const ok = o.k;
-    const nk = n.k;
+  /** Compares two merged views and returns the pairs of subschemas to walk next. */
+  function compareViews(vo: View, vn: View, slot: Slot | undefined): Pair[] {
+    const o = vo.root;
     const pairs: Pair[] = [];
-    const same = o.canonical !== undefined && o.canonical === n.canonical;
-    if (ok.boolean === false || nk.boolean === false) {
+    if (vo.never || vn.never) {
       // `false` where a property or an item was: the property or item itself was added or removed.
-      if (ok.boolean === nk.boolean) return pairs;
-      if (nk.boolean === false) add(slot?.removed ?? ChangeCode.TYPE_REMOVED, o, o.pointer, slot?.detail ?? '*', slot ? `${slot.what} removed (now false)` : 'the new schema accepts no value here (false)');
+      if (vo.never === vn.never) return pairs;
+      if (vn.never) add(slot?.removed ?? ChangeCode.TYPE_REMOVED, o, o.pointer, slot?.detail ?? '*', slot ? `${slot.what} removed (now false)` : 'the new schema accepts no value here (false)');
       else add(slot?.added ?? ChangeCode.TYPE_ADDED, o, o.pointer, slot?.detail ?? '*', slot ? `${slot.what} added (was false)` : 'the old schema accepted no value here (false)');
       return pairs;
     }
+    const fo = vo.facets;
+    const fn = vn.facets;
+    const same = o.canonical !== undefined && o.canonical === vn.root.canonical;
+    const first = <T>(view: View, pick: (node: SchemaNode) => T | undefined): T | undefined => {
+      for (const node of view.nodes) {
+        const value = pick(node);
+        if (value !== undefined) return value;
+      }
+      return undefined;
+    };
+
     if (!same) {
-      compareTypes(o, n);
-      compareValues(o, n);
-      const integral = integerOnly(o) && integerOnly(n);
-      compareBound('MINIMUM', o, ok.lower, nk.lower, 1, integral);
-      compareBound('MAXIMUM', o, ok.upper, nk.upper, -1, integral);
-      compareMultipleOf(o, ok.multipleOf, nk.multipleOf);
-      compareCount('MIN_LENGTH', o, ok.minLength, nk.minLength);
-      compareCount('MAX_LENGTH', o, ok.maxLength, nk.maxLength);
-      compareOpaque('PATTERN', 'pattern', o, ok.pattern, nk.pattern);
-      compareOpaque('FORMAT', 'format', o, ok.format, nk.format);
-      compareCount('MIN_PROPERTIES', o, ok.minProperties, nk.minProperties);
-      compareCount('MAX_PROPERTIES', o, ok.maxProperties, nk.maxProperties);
-      compareCount('MIN_ITEMS', o, ok.minItems, nk.minItems);
-      compareCount('MAX_ITEMS', o, ok.maxItems, nk.maxItems);
-      const oldRequired = new Set(ok.required?.value ?? []);
-      const newRequired = new Set(nk.required?.value ?? []);
-      for (const name of newRequired) if (!oldRequired.has(name)) add(ChangeCode.REQUIRED_ADDED, o, o.at('required'), name, `property "${name}" is now required`);
-      for (const name of oldRequired) if (!newRequired.has(name)) add(ChangeCode.REQUIRED_REMOVED, o, ok.required!.pointer, name, `property "${name}" is no longer required`);
-      if (!ok.uniqueItems && nk.uniqueItems) add(ChangeCode.UNIQUE_ITEMS_ADDED, o, o.at('uniqueItems'), '', 'items must now be unique');
-      if (ok.uniqueItems && !nk.uniqueItems) add(ChangeCode.UNIQUE_ITEMS_REMOVED, o, ok.uniqueItems.pointer, '', 'items no longer need to be unique');
-      for (const [name, deps] of nk.dependentRequired) {
-        const before = new Set(ok.dependentRequired.get(name)?.value ?? []);
-        for (const dep of deps.value) if (!before.has(dep)) add(ChangeCode.DEPENDENT_REQUIRED_ADDED, o, o.at('dependentRequired', name), dep, `when "${name}" is present, "${dep}" is now required`);
+      compareTypes(vo, vn);
+      compareValues(vo, vn);
+      const integral = (fo.kinds & ~Kind.INTEGER) === 0 && (fn.kinds & ~Kind.INTEGER) === 0 && fo.kinds !== 0;
+      compareBound('MINIMUM', o, fo.lower, fn.lower, 1, integral);
+      compareBound('MAXIMUM', o, fo.upper, fn.upper, -1, integral);
+      compareSteps(o, fo.steps, fn.steps);
+      compareCount('MIN_LENGTH', o, fo.minLength, fn.minLength);
+      compareCount('MAX_LENGTH', o, fo.maxLength, fn.maxLength);
+      compareOpaque('PATTERN', 'pattern', o, fo.patterns, fn.patterns);
+      compareOpaque('FORMAT', 'format', o, fo.formats, fn.formats);
+      compareCount('MIN_PROPERTIES', o, fo.minProperties, fn.minProperties);
+      compareCount('MAX_PROPERTIES', o, fo.maxProperties, fn.maxProperties);
+      compareCount('MIN_ITEMS', o, fo.minItems, fn.minItems);
+      compareCount('MAX_ITEMS', o, fo.maxItems, fn.maxItems);
+      const requiredAt = (first(vo, (node) => node.k.required && node) ?? o).at('required');
+      for (const name of fn.required.keys()) if (!fo.required.has(name)) add(ChangeCode.REQUIRED_ADDED, o, requiredAt, name, `property "${name}" is now required`);
+      for (const [name, pointer] of fo.required) {
+        if (!fn.required.has(name)) add(ChangeCode.REQUIRED_REMOVED, nodeOf(vo, pointer), pointer, name, `property "${name}" is no longer required`);
       }
-      for (const [name, deps] of ok.dependentRequired) {
-        const after = new Set(nk.dependentRequired.get(name)?.value ?? []);
-        for (const dep of deps.value) if (!after.has(dep)) add(ChangeCode.DEPENDENT_REQUIRED_REMOVED, o, deps.pointer, dep, `when "${name}" is present, "${dep}" is no longer required`);
+      if (!fo.unique && fn.unique) add(ChangeCode.UNIQUE_ITEMS_ADDED, o, o.at('uniqueItems'), '', 'items must now be unique');
+      if (fo.unique && !fn.unique) add(ChangeCode.UNIQUE_ITEMS_REMOVED, fo.unique.node, fo.unique.pointer, '', 'items no longer need to be unique');
+      for (const [name, deps] of fn.dependentRequired) {
+        const before = fo.dependentRequired.get(name) ?? new Set<string>();
+        for (const dep of deps) if (!before.has(dep)) add(ChangeCode.DEPENDENT_REQUIRED_ADDED, o, o.at('dependentRequired', name), dep, `when "${name}" is present, "${dep}" is now required`);
       }
-      if (ok.contains && nk.contains && ((ok.minContains?.value ?? 1) !== (nk.minContains?.value ?? 1) || ok.maxContains?.value !== nk.maxContains?.value)) {
-        add(ChangeCode.CONTAINS_CHANGED, o, o.at('contains'), '', 'minContains or maxContains changed');
+      for (const [name, deps] of fo.dependentRequired) {
+        const after = fn.dependentRequired.get(name) ?? new Set<string>();
+        const at = first(vo, (node) => node.k.dependentRequired.get(name))!;
+        for (const dep of deps) if (!after.has(dep)) add(ChangeCode.DEPENDENT_REQUIRED_REMOVED, at.node, at.pointer, dep, `when "${name}" is present, "${dep}" is no longer required`);
       }
+      const co = fo.contains[0];
+      const cn = fn.contains[0];
+      if (co && cn && (co.min !== cn.min || co.max !== cn.max)) add(ChangeCode.CONTAINS_CHANGED, o, o.at('contains'), '', 'minContains or maxContains changed');
     }
 
-    // Subschemas, by name or position.
-    for (const [name, schema] of ok.properties) {
-      const other = nk.properties.get(name);
+    // Properties by name, wherever in the merged view they are declared.
+    const oldProperties = declared(vo);
+    const newProperties = declared(vn);
+    for (const [name, schema] of oldProperties) {
+      const other = newProperties.get(name);
       if (other) pairs.push([schema, other, { added: ChangeCode.PROPERTY_ADDED, removed: ChangeCode.PROPERTY_REMOVED, detail: name, what: `property "${name}"` }]);
-      else if (!same) add(ChangeCode.PROPERTY_REMOVED, o, o.at('properties', name), name, `property "${name}" removed`);
+      else if (!same) add(ChangeCode.PROPERTY_REMOVED, schema, schema.pointer, name, `property "${name}" removed`);
     }
-    for (const name of nk.properties.keys()) {
-      if (!ok.properties.has(name) && !same) add(ChangeCode.PROPERTY_ADDED, o, o.at('properties', name), name, `property "${name}" added`);
+    for (const name of newProperties.keys()) {
+      if (!oldProperties.has(name) && !same) add(ChangeCode.PROPERTY_ADDED, o, o.at('properties', name), name, `property "${name}" added`);
     }
     // A pattern that goes away leaves its properties to additionalProperties: closed, that narrows.
-    const closedNew = nk.additionalProperties?.k.boolean === false;
-    const closedOld = ok.additionalProperties?.k.boolean === false;
-    for (const p of ok.patternProperties) {
-      const other = nk.patternProperties.find((q) => q.source === p.source);
+    const closedOld = fo.objectNodes.some((node) => node.k.additionalProperties?.k.boolean === false);
+    const closedNew = fn.objectNodes.some((node) => node.k.additionalProperties?.k.boolean === false);
+    const oldPatterns = fo.objectNodes.flatMap((node) => node.k.patternProperties);
+    const newPatterns = fn.objectNodes.flatMap((node) => node.k.patternProperties);
+    for (const p of oldPatterns) {
+      const other = newPatterns.find((q) => q.source === p.source);
       if (other) pairs.push([p.node, other.node, undefined]);
-      else if (!same) add(closedNew ? ChangeCode.PATTERN_PROPERTIES_NARROWED : ChangeCode.PATTERN_PROPERTIES_WIDENED, o, p.node.pointer, p.source, `patternProperties ${preview(p.source)} removed`);
+      else if (!same) add(closedNew ? ChangeCode.PATTERN_PROPERTIES_NARROWED : ChangeCode.PATTERN_PROPERTIES_WIDENED, p.node, p.node.pointer, p.source, `patternProperties ${preview(p.source)} removed`);
     }
-    for (const p of nk.patternProperties) {
-      if (!ok.patternProperties.some((q) => q.source === p.source) && !same) {
+    for (const p of newPatterns) {
+      if (!oldPatterns.some((q) => q.source === p.source) && !same) {
         add(closedOld ? ChangeCode.PATTERN_PROPERTIES_WIDENED : ChangeCode.PATTERN_PROPERTIES_NARROWED, o, o.at('patternProperties', p.source), p.source, `patternProperties ${preview(p.source)} added`);
       }
     }
-    for (const [name, schema] of ok.dependentSchemas) {
-      const other = nk.dependentSchemas.get(name);
-      if (other) pairs.push([schema, other, undefined]);
-      else if (!same) add(ChangeCode.DEPENDENT_SCHEMA_REMOVED, o, schema.pointer, '', `the schema that applied when "${name}" is present was dropped`);
+    for (const [name, schemas] of fo.dependentSchemas) {
+      const other = fn.dependentSchemas.get(name)?.[0];
+      if (other) pairs.push([schemas[0]!, other, undefined]);
+      else if (!same) add(ChangeCode.DEPENDENT_SCHEMA_REMOVED, schemas[0]!, schemas[0]!.pointer, '', `the schema that applied when "${name}" is present was dropped`);
     }
-    for (const name of nk.dependentSchemas.keys()) {
-      if (!ok.dependentSchemas.has(name) && !same) add(ChangeCode.DEPENDENT_SCHEMA_ADDED, o, o.at('dependentSchemas', name), '', `a schema now applies when "${name}" is present`);
+    for (const name of fn.dependentSchemas.keys()) {
+      if (!fo.dependentSchemas.has(name) && !same) add(ChangeCode.DEPENDENT_SCHEMA_ADDED, o, o.at('dependentSchemas', name), '', `a schema now applies when "${name}" is present`);
     }
-    const longest = Math.max(ok.prefixItems.length, nk.prefixItems.length);
+
+    // Items by position, from the first array rule of each side.
+    const ao = fo.arrayNodes[0]?.k;
+    const an = fn.arrayNodes[0]?.k;
+    const longest = Math.max(ao?.prefixItems.length ?? 0, an?.prefixItems.length ?? 0);
     for (let i = 0; i < longest; i++) {
-      const before = ok.prefixItems[i];
-      const after = nk.prefixItems[i];
+      const before = ao?.prefixItems[i];
+      const after = an?.prefixItems[i];
       if (before && after) pairs.push([before, after, { added: ChangeCode.PREFIX_ITEM_ADDED, removed: ChangeCode.PREFIX_ITEM_REMOVED, detail: '', what: `item ${i}` }]);
-      else if (!same && before) add(ChangeCode.PREFIX_ITEM_REMOVED, o, before.pointer, '', `item ${i} removed from prefixItems`);
-      else if (!same && after) add(ChangeCode.PREFIX_ITEM_ADDED, o, o.at('prefixItems', String(i)), '', `item ${i} added to prefixItems`);
+      else if (!same && before && before.k.boolean !== false) add(ChangeCode.PREFIX_ITEM_REMOVED, before, before.pointer, '', `item ${i} removed from prefixItems`);
+      else if (!same && after && after.k.boolean !== false) add(ChangeCode.PREFIX_ITEM_ADDED, o, o.at('prefixItems', String(i)), '', `item ${i} added to prefixItems`);
     }
-    optional('items', ok.items, nk.items, ChangeCode.ITEMS_ADDED, ChangeCode.ITEMS_REMOVED, { added: ChangeCode.ITEMS_ADDED, removed: ChangeCode.ITEMS_REMOVED, detail: '', what: 'items' });
-    widening('additionalProperties', ok.additionalProperties, nk.additionalProperties, 'ADDITIONAL_PROPERTIES');
-    widening('unevaluatedProperties', ok.unevaluatedProperties, nk.unevaluatedProperties, 'UNEVALUATED_PROPERTIES');
-    widening('unevaluatedItems', ok.unevaluatedItems, nk.unevaluatedItems, 'UNEVALUATED_ITEMS');
-    widening('propertyNames', ok.propertyNames, nk.propertyNames, 'PROPERTY_NAMES');
-    optional('contains', ok.contains, nk.contains, ChangeCode.CONTAINS_ADDED, ChangeCode.CONTAINS_REMOVED);
-    optional('not', ok.not, nk.not, ChangeCode.NOT_ADDED, ChangeCode.NOT_REMOVED);
-    optional('if', ok.if, nk.if, ChangeCode.CONDITIONAL_ADDED, ChangeCode.CONDITIONAL_REMOVED);
-    if (ok.if && nk.if) {
-      if (ok.then && nk.then) pairs.push([ok.then, nk.then, undefined]);
-      if (ok.else && nk.else) pairs.push([ok.else, nk.else, undefined]);
+    optional('items', ao?.items, an?.items, ChangeCode.ITEMS_ADDED, ChangeCode.ITEMS_REMOVED, { added: ChangeCode.ITEMS_ADDED, removed: ChangeCode.ITEMS_REMOVED, detail: '', what: 'items' });
+    optional('contains', co(fo), co(fn), ChangeCode.CONTAINS_ADDED, ChangeCode.CONTAINS_REMOVED);
+    widening('additionalProperties', first(vo, (node) => node.k.additionalProperties), first(vn, (node) => node.k.additionalProperties), 'ADDITIONAL_PROPERTIES');
+    widening('unevaluatedProperties', first(vo, (node) => node.k.unevaluatedProperties), first(vn, (node) => node.k.unevaluatedProperties), 'UNEVALUATED_PROPERTIES');
+    widening('unevaluatedItems', first(vo, (node) => node.k.unevaluatedItems), first(vn, (node) => node.k.unevaluatedItems), 'UNEVALUATED_ITEMS');
+    widening('propertyNames', first(vo, (node) => node.k.propertyNames), first(vn, (node) => node.k.propertyNames), 'PROPERTY_NAMES');
+    optional('not', first(vo, (node) => node.k.not), first(vn, (node) => node.k.not), ChangeCode.NOT_ADDED, ChangeCode.NOT_REMOVED);
+    const io = first(vo, (node) => (node.k.if && (node.k.then || node.k.else) ? node : undefined));
+    const inn = first(vn, (node) => (node.k.if && (node.k.then || node.k.else) ? node : undefined));
+    optional('if', io?.k.if, inn?.k.if, ChangeCode.CONDITIONAL_ADDED, ChangeCode.CONDITIONAL_REMOVED);
+    if (io && inn) {
+      if (io.k.then && inn.k.then) pairs.push([io.k.then, inn.k.then, undefined]);
+      if (io.k.else && inn.k.else) pairs.push([io.k.else, inn.k.else, undefined]);
     }
-    if (ok.ref && nk.ref) pairs.push([ok.ref, nk.ref, undefined]);
-    branches('allOf', ok.allOf, nk.allOf, ChangeCode.ALL_OF_BRANCH_ADDED, ChangeCode.ALL_OF_BRANCH_REMOVED);
-    branches('anyOf', ok.anyOf ?? [], nk.anyOf ?? [], ChangeCode.ANY_OF_BRANCH_ADDED, ChangeCode.ANY_OF_BRANCH_REMOVED);
-    branches('oneOf', ok.oneOf ?? [], nk.oneOf ?? [], ChangeCode.ONE_OF_BRANCH_ADDED, ChangeCode.ONE_OF_BRANCH_REMOVED);
+    groups('anyOf', vo.anyOf, vn.anyOf, ChangeCode.ANY_OF_BRANCH_ADDED, ChangeCode.ANY_OF_BRANCH_REMOVED);
+    groups('oneOf', vo.oneOf, vn.oneOf, ChangeCode.ONE_OF_BRANCH_ADDED, ChangeCode.ONE_OF_BRANCH_REMOVED);
     return pairs;
 
-    function optional(keyword: string, before: SchemaNode | undefined, after: SchemaNode | undefined, added: ChangeCode, removed: ChangeCode, slot?: Slot): void {
-      if (before && after) pairs.push([before, after, slot]);
+    function co(f: Facets): SchemaNode | undefined {
+      return f.contains[0]?.node;
+    }
+
+    function optional(keyword: string, before: SchemaNode | undefined, after: SchemaNode | undefined, added: ChangeCode, removed: ChangeCode, itemSlot?: Slot): void {
+      if (before && after) pairs.push([before, after, itemSlot]);
       else if (same) return;
       else if (after && after.k.boolean !== true) add(added, o, o.at(keyword), '', `${keyword} added`);
-      else if (before && before.k.boolean !== true) add(removed, o, before.pointer, '', `${keyword} removed`);
+      else if (before && before.k.boolean !== true) add(removed, before, before.pointer, '', `${keyword} removed`);
     }
 
     /** Keywords whose absence means "anything": a schema appearing narrows, disappearing widens. */
@@ -187,68 +258,73 @@ export function compareStructure(oldRoot: SchemaNode, newRoot: SchemaNode): Find
         return;
       }
       if (b && a && b.k.boolean === a.k.boolean) return;
-      if (!b || a?.k.boolean === false) add(`${family}_NARROWED` as ChangeCode, o, o.at(keyword), '', `${keyword} narrowed`);
-      else add(`${family}_WIDENED` as ChangeCode, o, b.pointer, '', `${keyword} widened`);
+      if (!b || a?.k.boolean === false) add(`${family}_NARROWED` as ChangeCode, o, b?.pointer ?? o.at(keyword), '', `${keyword} narrowed`);
+      else add(`${family}_WIDENED` as ChangeCode, b, b.pointer, '', `${keyword} widened`);
     }
 
-    function branches(keyword: string, before: readonly SchemaNode[], after: readonly SchemaNode[], added: ChangeCode, removed: ChangeCode): void {
-      const matched = matchBranches(before, after);
-      for (const [i, j] of matched) pairs.push([before[i]!, after[j]!, undefined]);
-      if (same) return;
-      const usedOld = new Set(matched.map(([i]) => i));
-      const usedNew = new Set(matched.map(([, j]) => j));
-      before.forEach((b, i) => {
-        if (!usedOld.has(i)) add(removed, o, b.pointer, '', `${keyword} branch ${i} has no counterpart in the new schema`);
-      });
-      after.forEach((a, j) => {
-        if (!usedNew.has(j)) add(added, o, o.at(keyword), a.pointer, `${keyword} branch ${j} of the new schema is new`);
-      });
+    function groups(keyword: string, before: readonly Group[], after: readonly Group[], added: ChangeCode, removed: ChangeCode): void {
+      const count = Math.max(before.length, after.length);
+      for (let g = 0; g < count; g++) {
+        const b = before[g]?.branches ?? [];
+        const a = after[g]?.branches ?? [];
+        const matched = matchBranches(b, a);
+        for (const [i, j] of matched) pairs.push([b[i]!, a[j]!, undefined]);
+        const usedOld = new Set(matched.map(([i]) => i));
+        const usedNew = new Set(matched.map(([, j]) => j));
+        b.forEach((branch, i) => {
+          if (!usedOld.has(i)) add(removed, branch, branch.pointer, '', `${keyword} branch ${i} has no counterpart in the new schema`);
+        });
+        const holder = before[g]?.holder ?? o;
+        a.forEach((branch, j) => {
+          if (!usedNew.has(j)) add(added, holder, holder.at(keyword), branch.pointer, `${keyword} branch ${j} of the new schema is new`);
+        });
+      }
     }
   }
 
-  function compareTypes(o: SchemaNode, n: SchemaNode): void {
-    const before = o.k.type?.value;
-    const after = n.k.type?.value;
-    if (before === after) return;
-    const oldKinds = before ?? (Kind.NULL | Kind.BOOLEAN | Kind.STRING | Kind.NUMBER | Kind.OBJECT | Kind.ARRAY);
-    const newKinds = after ?? (Kind.NULL | Kind.BOOLEAN | Kind.STRING | Kind.NUMBER | Kind.OBJECT | Kind.ARRAY);
-    const pointer = o.k.type?.pointer ?? o.pointer;
+  function compareTypes(vo: View, vn: View): void {
+    const oldKinds = vo.facets.kinds;
+    const newKinds = vn.facets.kinds;
+    if (oldKinds === newKinds) return;
+    const o = vo.root;
+    const typed = vo.facets.typeNodes[0];
+    const node = typed ?? o;
+    const pointer = typed ? typed.at('type') : o.pointer;
     for (const kind of kindsOf(oldKinds)) {
-      if (kind === Kind.NUMBER && newKinds & Kind.INTEGER) add(ChangeCode.TYPE_NARROWED, o, pointer, 'number', 'type narrowed from number to integer');
+      if (kind === Kind.NUMBER && newKinds & Kind.INTEGER) add(ChangeCode.TYPE_NARROWED, node, pointer, 'number', 'type narrowed from number to integer');
       else if (!(newKinds & kind) && !(kind === Kind.INTEGER && newKinds & Kind.NUMBER)) {
-        add(ChangeCode.TYPE_REMOVED, o, pointer, kindName(kind), `type ${kindName(kind)} removed (now ${describeKinds(newKinds)})`);
+        add(ChangeCode.TYPE_REMOVED, node, pointer, kindName(kind), `type ${kindName(kind)} removed (now ${describeKinds(newKinds) || 'none'})`);
       }
     }
     for (const kind of kindsOf(newKinds)) {
-      if (kind === Kind.NUMBER && oldKinds & Kind.INTEGER) add(ChangeCode.TYPE_WIDENED, o, pointer, 'number', 'type widened from integer to number');
+      if (kind === Kind.NUMBER && oldKinds & Kind.INTEGER) add(ChangeCode.TYPE_WIDENED, node, pointer, 'number', 'type widened from integer to number');
       else if (!(oldKinds & kind) && !(kind === Kind.INTEGER && oldKinds & Kind.NUMBER)) {
-        add(ChangeCode.TYPE_ADDED, o, pointer, kindName(kind), `type ${kindName(kind)} added (was ${describeKinds(oldKinds)})`);
+        add(ChangeCode.TYPE_ADDED, node, pointer, kindName(kind), `type ${kindName(kind)} added (was ${describeKinds(oldKinds) || 'none'})`);
       }
     }
   }
 
-  function compareValues(o: SchemaNode, n: SchemaNode): void {
-    const before = o.k.valueSets;
-    const after = n.k.valueSets;
-    if (before.length === 0 && after.length === 0) return;
-    const values = (sets: typeof before) => sets.reduce<unknown[] | undefined>((acc, s) => (acc === undefined ? [...s.value] : acc.filter((v) => s.value.some((w) => deepEqual(v, w)))), undefined) ?? [];
-    const isConst = (sets: typeof before) => sets.length > 0 && sets.every((s) => s.keyword === 'const');
-    if (before.length === 0) {
-      add(isConst(after) ? ChangeCode.CONST_ADDED : ChangeCode.ENUM_ADDED, o, o.pointer, '', `values limited to ${values(after).map(preview).join(', ')}`);
+  function compareValues(vo: View, vn: View): void {
+    const before = vo.facets;
+    const after = vn.facets;
+    if (before.values === undefined && after.values === undefined) return;
+    const o = vo.root;
+    const isConst = (f: Facets) => f.valueSources.length > 0 && f.valueSources.every((s) => s.keyword === 'const');
+    const source = before.valueSources[0];
+    if (before.values === undefined) {
+      add(isConst(after) ? ChangeCode.CONST_ADDED : ChangeCode.ENUM_ADDED, o, o.pointer, '', `values limited to ${after.values!.map(preview).join(', ')}`);
       return;
     }
-    if (after.length === 0) {
-      add(isConst(before) ? ChangeCode.CONST_REMOVED : ChangeCode.ENUM_REMOVED, o, before[0]!.pointer, '', `values no longer limited to ${values(before).map(preview).join(', ')}`);
+    if (after.values === undefined) {
+      add(isConst(before) ? ChangeCode.CONST_REMOVED : ChangeCode.ENUM_REMOVED, source!.node, source!.pointer, '', `values no longer limited to ${before.values.map(preview).join(', ')}`);
       return;
     }
-    const oldValues = values(before);
-    const newValues = values(after);
     if (isConst(before) && isConst(after)) {
-      if (!deepEqual(oldValues, newValues)) add(ChangeCode.CONST_CHANGED, o, before[0]!.pointer, '', `const changed from ${oldValues.map(preview).join()} to ${newValues.map(preview).join()}`);
+      if (!deepEqual(before.values, after.values)) add(ChangeCode.CONST_CHANGED, source!.node, source!.pointer, '', `const changed from ${before.values.map(preview).join()} to ${after.values.map(preview).join()}`);
       return;
     }
-    for (const v of oldValues) if (!newValues.some((w) => deepEqual(v, w))) add(ChangeCode.ENUM_VALUE_REMOVED, o, before[0]!.pointer, stableJson(v), `value ${preview(v)} removed`);
-    for (const v of newValues) if (!oldValues.some((w) => deepEqual(v, w))) add(ChangeCode.ENUM_VALUE_ADDED, o, before[0]!.pointer, stableJson(v), `value ${preview(v)} added`);
+    for (const v of before.values) if (!after.values.some((w) => deepEqual(v, w))) add(ChangeCode.ENUM_VALUE_REMOVED, source!.node, source!.pointer, stableJson(v), `value ${preview(v)} removed`);
+    for (const v of after.values) if (!before.values.some((w) => deepEqual(v, w))) add(ChangeCode.ENUM_VALUE_ADDED, source!.node, source!.pointer, stableJson(v), `value ${preview(v)} added`);
   }
 
   function compareBound(family: BoundFamily, o: SchemaNode, before: Bound | undefined, after: Bound | undefined, direction: 1 | -1, integral: boolean): void {
@@ -261,58 +337,50 @@ export function compareStructure(oldRoot: SchemaNode, newRoot: SchemaNode): Find
     }
     const show = (b: Bound | undefined) => b && `${b.exclusive ? (direction === 1 ? '> ' : '< ') : ''}${b.raw}`;
     const tighter = before && after ? compare(after.value, before.value) * direction > 0 || (equals(after.value, before.value) && after.exclusive) : true;
-    add(boundCode(family, before !== undefined, after !== undefined, tighter), o, before?.pointer ?? o.pointer, '', describeBoundChange(family, show(before), show(after)));
+    add(boundCode(family, before !== undefined, after !== undefined, tighter), before?.node ?? o, before?.pointer ?? o.pointer, '', describeBoundChange(family, show(before), show(after)));
   }
 
   function compareCount(family: BoundFamily, o: SchemaNode, before: At<number> | undefined, after: At<number> | undefined): void {
     if (before?.value === after?.value) return;
     const lower = family.startsWith('MIN');
     const tighter = before && after ? (lower ? after.value > before.value : after.value < before.value) : true;
-    add(boundCode(family, before !== undefined, after !== undefined, tighter), o, before?.pointer ?? o.pointer, '', describeBoundChange(family, before && String(before.value), after && String(after.value)));
+    add(boundCode(family, before !== undefined, after !== undefined, tighter), before?.node ?? o, before?.pointer ?? o.pointer, '', describeBoundChange(family, before && String(before.value), after && String(after.value)));
   }
 
-  function compareMultipleOf(o: SchemaNode, before: Keywords['multipleOf'], after: Keywords['multipleOf']): void {
-    if (!before && !after) return;
-    if (before && after) {
-      if (!equals(before.value, after.value)) add(ChangeCode.MULTIPLE_OF_CHANGED, o, before.pointer, '', `multipleOf changed from ${formatRational(before.value)} to ${formatRational(after.value)}`);
-    } else if (after) add(ChangeCode.MULTIPLE_OF_ADDED, o, o.pointer, '', `multipleOf ${after.raw} added`);
-    else if (before) add(ChangeCode.MULTIPLE_OF_REMOVED, o, before.pointer, '', `multipleOf ${before.raw} removed`);
+  function compareSteps(o: SchemaNode, before: readonly At<Rational>[], after: readonly At<Rational>[]): void {
+    const combined = (steps: readonly At<Rational>[]) => steps.reduce<Rational | undefined>((acc, s) => (acc ? lcm(acc, s.value) : s.value), undefined);
+    const b = combined(before);
+    const a = combined(after);
+    if (!b && !a) return;
+    if (b && a) {
+      if (!equals(b, a)) add(ChangeCode.MULTIPLE_OF_CHANGED, before[0]!.node, before[0]!.pointer, '', `multipleOf changed from ${formatRational(b)} to ${formatRational(a)}`);
+    } else if (a) add(ChangeCode.MULTIPLE_OF_ADDED, o, o.pointer, '', `multipleOf ${formatRational(a)} added`);
+    else if (b) add(ChangeCode.MULTIPLE_OF_REMOVED, before[0]!.node, before[0]!.pointer, '', `multipleOf ${formatRational(b)} removed`);
   }
 
-  function compareOpaque(family: 'PATTERN' | 'FORMAT', keyword: string, o: SchemaNode, before: At<string> | undefined, after: At<string> | undefined): void {
-    if (before?.value === after?.value) return;
-    if (before && after) add(`${family}_CHANGED` as ChangeCode, o, before.pointer, '', `${keyword} changed from ${preview(before.value)} to ${preview(after.value)}`);
-    else if (after) add(`${family}_ADDED` as ChangeCode, o, o.at(keyword), '', `${keyword} ${preview(after.value)} added`);
-    else if (before) add(`${family}_REMOVED` as ChangeCode, o, before.pointer, '', `${keyword} ${preview(before.value)} removed`);
+  function compareOpaque(family: 'PATTERN' | 'FORMAT', keyword: string, o: SchemaNode, before: readonly At<string>[], after: readonly At<string>[]): void {
+    const removed = before.filter((b) => !after.some((a) => a.value === b.value));
+    const added = after.filter((a) => !before.some((b) => b.value === a.value));
+    if (removed.length === 0 && added.length === 0) return;
+    if (removed.length > 0 && added.length > 0) {
+      add(`${family}_CHANGED` as ChangeCode, removed[0]!.node, removed[0]!.pointer, '', `${keyword} changed from ${preview(removed[0]!.value)} to ${preview(added[0]!.value)}`);
+      return;
+    }
+    for (const a of added) add(`${family}_ADDED` as ChangeCode, o, o.at(keyword), '', `${keyword} ${preview(a.value)} added`);
+    for (const r of removed) add(`${family}_REMOVED` as ChangeCode, r.node, r.pointer, '', `${keyword} ${preview(r.value)} removed`);
   }
 }
 
-/** How a `false` subschema reads where a property or an item stood. */
-interface Slot {
-  readonly added: ChangeCode;
-  readonly removed: ChangeCode;
-  readonly detail: string;
-  readonly what: string;
+/** The node of a view that holds a keyword pointer. */
+function nodeOf(view: View, pointer: string): SchemaNode {
+  return view.nodes.find((node) => pointer.startsWith(node.pointer + '/')) ?? view.root;
 }
 
-type Pair = [SchemaNode, SchemaNode, Slot | undefined];
-
-function integerOnly(node: SchemaNode): boolean {
-  const type = node.k.type?.value;
-  return type !== undefined && (type & Kind.INTEGER) !== 0 && (type & ~Kind.INTEGER) === 0;
-}
-
-/** A schema that is only a `$ref` (with annotations) stands for its target. */
-function followPureRef(node: SchemaNode): SchemaNode {
-  let current = node;
-  for (let hops = 0; hops < 32; hops++) {
-    const k = current.k;
-    if (!k.ref || !isObject(current.schema)) return current;
-    const constraints = Object.keys(current.schema).filter((key) => isConstraintKeyword(key) && key !== '$ref');
-    if (constraints.length > 0) return current;
-    current = k.ref;
-  }
-  return current;
+/** Properties a view declares, each with the first schema that declares it. */
+function declared(view: View): Map<string, SchemaNode> {
+  const out = new Map<string, SchemaNode>();
+  for (const node of view.facets.objectNodes) for (const [name, schema] of node.k.properties) if (!out.has(name)) out.set(name, schema);
+  return out;
 }
 
 /**
@@ -364,6 +432,5 @@ function similarity(a: SchemaNode, b: SchemaNode): number {
     score += deepEqual(sa[key], sb[key]) ? 3 : 1;
   }
   if (a.k.type && b.k.type && (a.k.type.value & b.k.type.value) !== 0) score += 2;
-  if (a.k.ref && b.k.ref && stableJson((sa as Record<string, unknown>)['$ref']) === stableJson((sb as Record<string, unknown>)['$ref'])) score += 5;
   return score;
 }

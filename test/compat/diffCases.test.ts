@@ -29,7 +29,7 @@ const files = readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
 export function revision(side: 'old' | 'new', schema: unknown, extra: Record<string, unknown> = {}): ContractRevision {
   const base = `file:///${side}/contracts/`;
   const resolver = new SchemaResolver();
-  for (const [path, document] of Object.entries(extra)) resolver.addDocument(base + path, document);
+  for (const [path, document] of Object.entries(extra)) resolver.addDocument(new URL(path, base).href, document);
   const uri = base + 'contract.schema.json';
   resolver.addDocument(uri, schema);
   return { schema, uri, resolver };
