@@ -19,7 +19,8 @@ let nextId = 1;
  * question the checker asks, with `$ref`s resolved through the contract resolver.
  */
 export class SchemaGraph {
-  private readonly nodes = new Map<string, SchemaNode>();
+  /** Nodes by document, then by pointer. */
+  private readonly nodes = new Map<string, Map<string, SchemaNode>>();
   readonly problems: SchemaInputProblem[] = [];
   private readonly reported = new Set<string>();
 
@@ -35,11 +36,12 @@ export class SchemaGraph {
   }
 
   node(documentUri: string, pointer: string, schema: unknown, baseUri: string): SchemaNode {
-    const key = `${documentUri}#${pointer}`;
-    let node = this.nodes.get(key);
+    let inDocument = this.nodes.get(documentUri);
+    if (!inDocument) this.nodes.set(documentUri, (inDocument = new Map()));
+    let node = inDocument.get(pointer);
     if (!node) {
       node = new SchemaNode(this, nextId++, documentUri, pointer, schema, baseUri);
-      this.nodes.set(key, node);
+      inDocument.set(pointer, node);
     }
     return node;
   }

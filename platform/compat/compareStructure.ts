@@ -94,6 +94,8 @@ export function compareStructure(oldRoot: SchemaNode, newRoot: SchemaNode): Find
     const key = `${o.id}:${n.id}`;
     if (visited.has(key)) continue;
     visited.add(key);
+    // Equal constraints, no reference inside and equal annotations: nothing below changed.
+    if (o.canonical !== undefined && o.canonical === n.canonical && deepEqual(o.schema, n.schema)) continue;
     compareMetadata(o, n);
     const pairs = compareViews(viewOf(o), viewOf(n), slot);
     for (let i = pairs.length - 1; i >= 0; i--) stack.push(pairs[i]!);

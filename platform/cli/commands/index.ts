@@ -1,6 +1,8 @@
 import type { Command } from '../Command.js';
+import { checkCommand } from './check.js';
+import { diffCommand } from './diff.js';
 import { typesCommand } from './types.js';
 import { validateCommand } from './validate.js';
 
 /** Every `mesh` command, in the order `mesh --help` lists them. */
-export const COMMANDS: readonly Command[] = [validateCommand, typesCommand];
+export const COMMANDS: readonly Command[] = [validateCommand, typesCommand, diffCommand, checkCommand];
