@@ -1,8 +1,10 @@
 import { findRefCycles } from '../contract/checkContract.js';
 import type { SchemaResolver } from '../contract/SchemaResolver.js';
+import { walkSchemas } from '../contract/schemaKeywords.js';
 import { ChangeCode, isMetadataCode } from './ChangeCode.js';
 import { compareStructure } from './compareStructure.js';
 import { full } from './Conjunction.js';
+import { deepEqual } from './evaluateValue.js';
 import { SchemaGraph, type SchemaInputProblem } from './SchemaGraph.js';
 import { expandedConstraintText, type SchemaNode } from './SchemaNode.js';
 import { ComplexityError, SubsetChecker, type Finding, type Policy } from './SubsetChecker.js';
@@ -86,8 +88,10 @@ export function diffContracts(oldContract: ContractRevision, newContract: Contra
       return [{ code: ChangeCode.TOO_COMPLEX, documentUri: oldRoot.documentUri, pointer: '', detail: direction, message: `the ${direction} proof exceeded its budget of ${subsetOptions.maxSteps} steps; treated as a break` }];
     }
   };
-  const backwardFindings = prove(backward, oldRoot, newRoot);
-  const forwardFindings = prove(forward, newRoot, oldRoot);
+  // The same schema over the same documents accepts the same values, whatever the checker can prove.
+  const identical = sameRevision(oldContract, newContract);
+  const backwardFindings = identical ? [] : prove(backward, oldRoot, newRoot);
+  const forwardFindings = identical ? [] : prove(forward, newRoot, oldRoot);
   const structural = compareStructure(oldRoot, newRoot);
 
   const key = (f: Finding) => `${f.code}|${f.documentUri}|${f.pointer}|${f.detail}`;
@@ -98,7 +102,7 @@ export function diffContracts(oldContract: ContractRevision, newContract: Contra
 
   const backwardOk = backwardFindings.length === 0;
   const forwardOk = forwardFindings.length === 0;
-  if (![...merged.values()].some((f) => !isMetadataCode(f.code))) {
+  if (!identical && ![...merged.values()].some((f) => !isMetadataCode(f.code))) {
     const before = expandedConstraintText(oldRoot);
     const after = expandedConstraintText(newRoot);
     if (before === undefined || after === undefined || before !== after) {
@@ -122,6 +126,55 @@ export function diffContracts(oldContract: ContractRevision, newContract: Contra
     });
   const compatible = mode === 'none' || ((mode === 'forward' || backwardOk) && (mode === 'backward' || forwardOk));
   return { compatible, mode, policy, changes };
+}
+
+/**
+ * Whether two revisions are the same text of the same schemas: equal roots, and the documents their `$ref`s
+ * reach equal too, at the same places relative to each root.
+ */
+function sameRevision(a: ContractRevision, b: ContractRevision): boolean {
+  if (!deepEqual(a.schema, b.schema)) return false;
+  const reachedA = reachedDocuments(a);
+  const reachedB = reachedDocuments(b);
+  if (!reachedA || !reachedB || reachedA.size !== reachedB.size) return false;
+  for (const [relative, document] of reachedA) {
+    if (!reachedB.has(relative) || !deepEqual(document, reachedB.get(relative))) return false;
+  }
+  return true;
+}
+
+/** Documents reachable by `$ref` from a revision, keyed by their URI relative to the root; `undefined` past 200. */
+function reachedDocuments(revision: ContractRevision): Map<string, unknown> | undefined {
+  const out = new Map<string, unknown>();
+  const pending = [revision.uri];
+  const seen = new Set(pending);
+  while (pending.length > 0) {
+    const uri = pending.pop()!;
+    const document = uri === revision.uri ? revision.schema : revision.resolver.document(uri);
+    if (uri !== revision.uri) out.set(relativeUri(revision.uri, uri), document);
+    if (document === undefined || seen.size > 200) return seen.size > 200 ? undefined : out;
+    walkSchemas(document, uri, ({ schema, baseUri }) => {
+      if (schema === null || typeof schema !== 'object') return;
+      for (const keyword of ['$ref', '$dynamicRef']) {
+        const ref = (schema as Record<string, unknown>)[keyword];
+        if (typeof ref !== 'string') continue;
+        const target = revision.resolver.resolve(ref, baseUri);
+        if (target && !seen.has(target.documentUri)) {
+          seen.add(target.documentUri);
+          pending.push(target.documentUri);
+        }
+      }
+    });
+  }
+  return out;
+}
+
+function relativeUri(from: string, to: string): string {
+  const a = from.split('/');
+  const b = to.split('/');
+  let i = 0;
+  while (i < a.length - 1 && i < b.length - 1 && a[i] === b[i]) i++;
+  return [...Array(a.length - 1 - i).fill('..'), ...b.slice(i)].join('/');
 }
 
 function order(a: Finding, b: Finding, root: string): number {

@@ -1,44 +1,13 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { SchemaResolver } from '../../platform/contract/SchemaResolver.js';
 import { ChangeCode } from '../../platform/compat/ChangeCode.js';
-import { diffContracts, type ContractRevision, type Policy } from '../../platform/compat/diffContracts.js';
+import { diffContracts } from '../../platform/compat/diffContracts.js';
+import { loadCases, revision } from './support/cases.js';
 
 /**
  * The compatibility table: every file in cases/ holds cases `{ name, old, new, policy?, backward, forward,
  * codes, oldFiles?, newFiles?, changes? }`. `backward`/`forward` are the expected verdicts of each
  * direction; `codes` the exact set of change codes reported; `changes` (optional) exact change records.
  */
-interface Case {
-  readonly name: string;
-  readonly old: unknown;
-  readonly new: unknown;
-  readonly policy?: Policy;
-  readonly backward: boolean;
-  readonly forward: boolean;
-  readonly codes: string[];
-  readonly oldFiles?: Record<string, unknown>;
-  readonly newFiles?: Record<string, unknown>;
-  readonly changes?: { code: string; pointer: string; backward: boolean; forward: boolean; file?: string }[];
-}
-
-const dir = join(import.meta.dirname, 'cases');
-const files = readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
-
-export function revision(side: 'old' | 'new', schema: unknown, extra: Record<string, unknown> = {}): ContractRevision {
-  const base = `file:///${side}/contracts/`;
-  const resolver = new SchemaResolver();
-  for (const [path, document] of Object.entries(extra)) resolver.addDocument(new URL(path, base).href, document);
-  const uri = base + 'contract.schema.json';
-  resolver.addDocument(uri, schema);
-  return { schema, uri, resolver };
-}
-
-export function loadCases(): { file: string; cases: Case[] }[] {
-  return files.map((file) => ({ file, cases: (JSON.parse(readFileSync(join(dir, file), 'utf8')) as { cases: Case[] }).cases }));
-}
-
 const all = loadCases();
 
 describe('compatibility cases', () => {
