@@ -301,20 +301,12 @@ class CheckContext {
       this.report(document, ProblemCode.CONTRACT_NOT_COMPARED, !oldRevision ? 'warning' : 'error', `/outputs/${index}/contract`, `port "${after.port}" not compared: ${why}`);
       return [];
     }
-    const diff = diffContracts(oldRevision, newRevision, { mode, fileName: (uri) => this.fileOf(uri) });
-    const level = levelOf(diff);
-    const baseVersion = versionOf(oldRevision.schema);
-    const headVersion = versionOf(newRevision.schema);
-    const required = requiredBump(level);
-    const bump = baseVersion !== undefined && headVersion !== undefined ? bumpBetween(baseVersion, headVersion) : undefined;
+    const { diff, level, version, bump } = this.assess(oldRevision, newRevision, mode);
     const contractDocument = this.head.contracts.get(after.contract)?.document;
-    let versionOk = true;
     if (contractDocument && bump === 'decreased') {
-      versionOk = false;
-      this.report(contractDocument, ProblemCode.VERSION_DECREASED, 'error', '/x-version', `x-version went back from ${baseVersion} to ${headVersion}`);
-    } else if (contractDocument && bump !== undefined && bump !== 'decreased' && !atLeast(bump, required)) {
-      versionOk = false;
-      this.report(contractDocument, ProblemCode.CONTRACT_VERSION_BUMP_REQUIRED, 'error', '/x-version', `${describeLevel(level, mode)} needs x-version ${nextVersion(baseVersion!, required)} or higher (it is ${headVersion})`);
+      this.report(contractDocument, ProblemCode.VERSION_DECREASED, 'error', '/x-version', `x-version went back from ${version.base} to ${version.head}`);
+    } else if (contractDocument && !version.ok) {
+      this.report(contractDocument, ProblemCode.CONTRACT_VERSION_BUMP_REQUIRED, 'error', '/x-version', `${describeLevel(level, mode)} needs x-version ${nextVersion(version.base!, version.required)} or higher (it is ${version.head})`);
     }
     const readers = this.downstream(id, after.port);
     if (!diff.compatible) this.reportBreaks(id, after, diff, readers, contractDocument ?? document);
@@ -326,11 +318,23 @@ class CheckContext {
         level,
         mode,
         changes: diff.changes,
-        version: { base: baseVersion, head: headVersion, required, ok: versionOk },
+        version,
         downstream: readers,
       }),
     );
-    return [largest([required, bump === undefined || bump === 'decreased' ? 'none' : bump])];
+    return [largest([version.required, bump === undefined || bump === 'decreased' ? 'none' : bump])];
+  }
+
+  /** Diffs two revisions of a port's contract and applies the version rules to their `x-version`s. */
+  private assess(oldRevision: ContractRevision, newRevision: ContractRevision, mode: CompatibilityMode): { diff: DiffResult; level: ChangeLevel; version: PortReport['version']; bump: Bump | 'decreased' | undefined } {
+    const diff = diffContracts(oldRevision, newRevision, { mode, fileName: (uri) => this.fileOf(uri) });
+    const level = levelOf(diff);
+    const base = versionOf(oldRevision.schema);
+    const head = versionOf(newRevision.schema);
+    const required = requiredBump(level);
+    const bump = base !== undefined && head !== undefined ? bumpBetween(base, head) : undefined;
+    const ok = bump === undefined || (bump !== 'decreased' && atLeast(bump, required));
+    return { diff, level, bump, version: { base, head, required, ok } };
   }
 
   /** One problem per breaking change, at its place in the working tree's contract. */
@@ -362,16 +366,10 @@ class CheckContext {
       this.ports.push(this.portReport(product.id, manifest, output, { status: 'added', contract: { base: undefined, head: output.contract }, replaces: replaced.port }));
       return;
     }
-    const diff = diffContracts(oldRevision, newRevision, { mode, fileName: (uri) => this.fileOf(uri) });
-    const level = levelOf(diff);
-    const before = versionOf(oldRevision.schema);
-    const after = versionOf(newRevision.schema);
-    const required = requiredBump(level);
-    const bump = before !== undefined && after !== undefined ? bumpBetween(before, after) : undefined;
-    const ok = bump === undefined || (bump !== 'decreased' && atLeast(bump, required));
+    const { diff, level, version } = this.assess(oldRevision, newRevision, mode);
     const contractDocument = this.head.contracts.get(output.contract)?.document;
-    if (!ok && contractDocument) {
-      this.report(contractDocument, ProblemCode.CONTRACT_VERSION_BUMP_REQUIRED, 'error', '/x-version', `port "${output.port}" replaces "${replaced.port}" (x-version ${before}) with ${describeLevel(level, mode)}: it needs x-version ${nextVersion(before!, required)} or higher (it is ${after})`);
+    if (!version.ok && contractDocument) {
+      this.report(contractDocument, ProblemCode.CONTRACT_VERSION_BUMP_REQUIRED, 'error', '/x-version', `port "${output.port}" replaces "${replaced.port}" (x-version ${version.base}) with ${describeLevel(level, mode)}: it needs x-version ${nextVersion(version.base!, version.required)} or higher (it is ${version.head})`);
     }
     this.ports.push(
       this.portReport(product.id, manifest, output, {
@@ -381,7 +379,7 @@ class CheckContext {
         level,
         mode,
         changes: diff.changes,
-        version: { base: before, head: after, required, ok },
+        version,
         replaces: replaced.port,
       }),
     );

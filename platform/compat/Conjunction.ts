@@ -454,6 +454,33 @@ export interface EvaluatedNames {
 
 const possibleCache = new WeakMap<SchemaNode, EvaluatedNames>();
 const certainCache = new WeakMap<SchemaNode, EvaluatedNames>();
+const treeCache = new WeakMap<SchemaNode, readonly SchemaNode[]>();
+
+/**
+ * A schema and every schema it applies in place to the same value, over every branch: `$ref`, `allOf`,
+ * `anyOf`, `oneOf`, `if`/`then`/`else` and `dependentSchemas`. These are what may evaluate properties and
+ * items before `unevaluated*` looks.
+ */
+function inPlaceTree(owner: SchemaNode): readonly SchemaNode[] {
+  let tree = treeCache.get(owner);
+  if (!tree) {
+    const out: SchemaNode[] = [];
+    const visited = new Set<number>();
+    const stack = [owner];
+    while (stack.length > 0) {
+      const node = stack.pop()!;
+      if (visited.has(node.id)) continue;
+      visited.add(node.id);
+      out.push(node);
+      const k = node.k;
+      for (const next of [k.ref, ...k.allOf, ...(k.anyOf ?? []), ...(k.oneOf ?? []), k.if, k.then, k.else, ...k.dependentSchemas.values()]) {
+        if (next) stack.push(next);
+      }
+    }
+    treeCache.set(owner, (tree = out));
+  }
+  return tree;
+}
 
 /**
  * Names that some in-place subschema of `owner` may evaluate: over every branch, whether it passes or not.
@@ -465,20 +492,12 @@ export function possiblyEvaluated(owner: SchemaNode): EvaluatedNames {
     const names = new Set<string>();
     const patterns: PatternProperty[] = [];
     let all = false;
-    const visited = new Set<number>();
-    const stack = [owner];
-    while (stack.length > 0) {
-      const node = stack.pop()!;
-      if (visited.has(node.id)) continue;
-      visited.add(node.id);
+    for (const node of inPlaceTree(owner)) {
       const k = node.k;
       for (const name of k.properties.keys()) names.add(name);
       patterns.push(...k.patternProperties);
       if (k.additionalProperties || k.unsupported.length > 0 || (node !== owner && k.unevaluatedProperties)) all = true;
       if (k.patternProperties.some((p) => !p.regex)) all = true;
-      for (const next of [k.ref, ...k.allOf, ...(k.anyOf ?? []), ...(k.oneOf ?? []), k.if, k.then, k.else, ...k.dependentSchemas.values()]) {
-        if (next) stack.push(next);
-      }
     }
     result = { all, names, patterns };
     possibleCache.set(owner, result);
@@ -539,18 +558,10 @@ export function evaluatesName(set: EvaluatedNames, name: string): boolean | unde
 /** Longest prefix of items that some in-place subschema may evaluate (`Infinity` for all). */
 export function possiblyEvaluatedItems(owner: SchemaNode): number {
   let longest = 0;
-  const visited = new Set<number>();
-  const stack = [owner];
-  while (stack.length > 0) {
-    const node = stack.pop()!;
-    if (visited.has(node.id)) continue;
-    visited.add(node.id);
+  for (const node of inPlaceTree(owner)) {
     const k = node.k;
     if (k.items || k.contains || k.unsupported.length > 0 || (node !== owner && k.unevaluatedItems)) return Infinity;
     longest = Math.max(longest, k.prefixItems.length);
-    for (const next of [k.ref, ...k.allOf, ...(k.anyOf ?? []), ...(k.oneOf ?? []), k.if, k.then, k.else, ...k.dependentSchemas.values()]) {
-      if (next) stack.push(next);
-    }
   }
   return longest;
 }
