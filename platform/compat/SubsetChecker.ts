@@ -83,6 +83,7 @@ export class SubsetChecker {
   private readonly subsetCache = new Map<string, readonly Finding[]>();
   private readonly disjointCache = new Map<string, boolean>();
   private readonly facetCache = new Map<string, Facets | null>();
+  private readonly expansions = new Map<string, readonly Disjunct[]>();
   private readonly active = new Map<string, number>();
   private depth = 0;
   private lowest = Infinity;
@@ -102,19 +103,21 @@ export class SubsetChecker {
     if (sup.k.boolean === true) return NONE;
     const canonical = sup.canonical;
     if (canonical !== undefined && items.some((i) => i.kind === 'full' && i.node.canonical === canonical)) return NONE;
-    return this.memo(this.subsetCache, `${itemsKey(items)}>${sup.id}`, NONE, () => {
+    const key = itemsKey(items);
+    return this.memo(this.subsetCache, `${key}>${sup.id}`, NONE, () => {
       const out: Finding[] = [];
-      for (const d of expand(items)) out.push(...this.disjunct(d, sup));
+      for (const d of this.expand(items, key)) out.push(...this.disjunct(d, sup));
       return dedupe(out);
     });
   }
 
   /** Whether no value satisfies both `items` (this checker's side) and `other` (the other side). */
   disjoint(items: readonly Item[], other: SchemaNode): boolean {
-    return this.memo(this.disjointCache, `${itemsKey(items)}#${other.id}`, true, () => {
-      const xs = expand(items);
+    const key = itemsKey(items);
+    return this.memo(this.disjointCache, `${key}#${other.id}`, true, () => {
+      const xs = this.expand(items, key);
       if (xs.length === 0) return true;
-      const ys = expand([full(other)]);
+      const ys = this.expand([full(other)], `f${other.id}`);
       return xs.every((x) => ys.every((y) => this.disjointPair(x, y)));
     });
   }
@@ -150,6 +153,17 @@ export class SubsetChecker {
     const failed = result !== assumed;
     if (failed || used >= level) cache.set(key, result);
     return result;
+  }
+
+  /** Expansions are cached, and their size counts against the step budget: they are most of the work. */
+  private expand(items: readonly Item[], key: string): readonly Disjunct[] {
+    let out = this.expansions.get(key);
+    if (!out) {
+      out = expand(items);
+      this.steps += out.length;
+      this.expansions.set(key, out);
+    }
+    return out;
   }
 
   private facets(d: Disjunct): Facets | undefined {
