@@ -84,7 +84,9 @@ export class SubsetChecker {
   private readonly disjointCache = new Map<string, boolean>();
   private readonly facetCache = new Map<string, Facets | null>();
   private readonly expansions = new Map<string, readonly Disjunct[]>();
-  private readonly active = new Map<string, number>();
+  private readonly active = new Map<string, { level: number; value: number }>();
+  /** How many property or item values deep the current question is: co-induction needs it to grow. */
+  private valueDepth = 0;
   private depth = 0;
   private lowest = Infinity;
   /** The containing schema of the innermost comparison, for locating changes. */
@@ -104,22 +106,44 @@ export class SubsetChecker {
     const canonical = sup.canonical;
     if (canonical !== undefined && items.some((i) => i.kind === 'full' && i.node.canonical === canonical)) return NONE;
     const key = itemsKey(items);
-    return this.memo(this.subsetCache, `${key}>${sup.id}`, NONE, () => {
-      const out: Finding[] = [];
-      for (const d of this.expand(items, key)) out.push(...this.disjunct(d, sup));
-      return dedupe(out);
-    });
+    return this.memo(
+      this.subsetCache,
+      `${key}>${sup.id}`,
+      NONE,
+      () => {
+        const out: Finding[] = [];
+        for (const d of this.expand(items, key)) out.push(...this.disjunct(d, sup));
+        return dedupe(out);
+      },
+      () => [this.make(ChangeCode.UNSUPPORTED_KEYWORD, this.oldRoot, this.oldRoot.pointer, 'cycle', 'a $ref cycle that never reaches a value: nothing can be proven about it')],
+    );
   }
 
   /** Whether no value satisfies both `items` (this checker's side) and `other` (the other side). */
   disjoint(items: readonly Item[], other: SchemaNode): boolean {
     const key = itemsKey(items);
-    return this.memo(this.disjointCache, `${key}#${other.id}`, true, () => {
-      const xs = this.expand(items, key);
-      if (xs.length === 0) return true;
-      const ys = this.expand([full(other)], `f${other.id}`);
-      return xs.every((x) => ys.every((y) => this.disjointPair(x, y)));
-    });
+    return this.memo(
+      this.disjointCache,
+      `${key}#${other.id}`,
+      true,
+      () => {
+        const xs = this.expand(items, key);
+        if (xs.length === 0) return true;
+        const ys = this.expand([full(other)], `f${other.id}`);
+        return xs.every((x) => ys.every((y) => this.disjointPair(x, y)));
+      },
+      () => false,
+    );
+  }
+
+  /** Runs a question about a part of the value (a property, an item, a property name). */
+  private inner<T>(question: () => T): T {
+    this.valueDepth++;
+    try {
+      return question();
+    } finally {
+      this.valueDepth--;
+    }
   }
 
   /**
@@ -127,17 +151,19 @@ export class SubsetChecker {
    * `assumed`. An answer that relied on an assumption still open further up is not cached, since that
    * assumption may yet fail; failures never depend on assumptions being wrong, so they are always cached.
    */
-  private memo<T>(cache: Map<string, T>, key: string, assumed: T, compute: () => T): T {
+  private memo<T>(cache: Map<string, T>, key: string, assumed: T, compute: () => T, cyclic: () => T): T {
     const cached = cache.get(key);
     if (cached !== undefined) return cached;
     const open = this.active.get(key);
     if (open !== undefined) {
-      this.lowest = Math.min(this.lowest, open);
+      // Met again inside the same value: a $ref cycle that consumes no data. Assuming it would prove anything.
+      if (open.value === this.valueDepth) return cyclic();
+      this.lowest = Math.min(this.lowest, open.level);
       return assumed;
     }
     if (++this.steps > this.options.maxSteps || this.depth > MAX_DEPTH) throw new ComplexityError();
     const level = this.depth;
-    this.active.set(key, level);
+    this.active.set(key, { level, value: this.valueDepth });
     this.depth++;
     const outer = this.lowest;
     this.lowest = Infinity;
@@ -440,8 +466,7 @@ export class SubsetChecker {
       let ok: boolean;
       if (possible !== undefined) ok = possible.every((name) => evaluateValue(target, name) === true);
       else if (f.propertyNames.length > 0) {
-        const inner = this.subset(f.propertyNames.map(full), target);
-        out.push(...inner);
+        out.push(...this.inner(() => this.subset(f.propertyNames.map(full), target)));
         ok = true;
       } else ok = false;
       if (!ok) {
@@ -526,13 +551,13 @@ export class SubsetChecker {
       // The containing side forbids the property outright.
       out.push(this.propertyFinding(d, sup, name, this.sub === 'old' ? 'removed' : 'added'));
     } else if (live.length > 0) {
-      if (aDeclared) for (const n of live) out.push(...this.subset(a.items, n));
-      else if (!live.every((n) => this.subset(a.items, n).length === 0)) {
+      if (aDeclared) for (const n of live) out.push(...this.inner(() => this.subset(a.items, n)));
+      else if (!live.every((n) => this.inner(() => this.subset(a.items, n)).length === 0)) {
         out.push(this.propertyFinding(d, sup, name, this.sub === 'old' ? 'added' : 'removed'));
       }
     }
     for (const { node, code } of fallback) {
-      if (node.k.boolean === true || this.subset(a.items, node).length === 0) continue;
+      if (node.k.boolean === true || this.inner(() => this.subset(a.items, node)).length === 0) continue;
       if (aDeclared && declared.length === 0 && code === 'AP') {
         out.push(this.propertyFinding(d, sup, name, this.sub === 'old' ? 'removed' : 'added'));
       } else out.push(this.fallbackFinding(d, sup, code, node, name));
@@ -577,7 +602,7 @@ export class SubsetChecker {
       if (p.node.k.boolean === true) continue;
       const twin = rules.flatMap((r) => r.k.patternProperties).find((q) => q.source === p.source);
       if (twin) {
-        out.push(...this.subset([full(twin.node)], p.node));
+        out.push(...this.inner(() => this.subset([full(twin.node)], p.node)));
         continue;
       }
       if (this.unknownNamesWithin(f, p.node, [], lenient) === true) continue;
@@ -591,8 +616,9 @@ export class SubsetChecker {
     if (ap && ap.k.boolean !== true) {
       const excluded = k.patternProperties.map((p) => p.source);
       const only = rules.length === 1 ? rules[0]!.k : undefined;
-      if (!lenient && only?.additionalProperties && only.additionalProperties.k.boolean === undefined && ap.k.boolean === undefined && only.patternProperties.every((q) => excluded.includes(q.source))) {
-        out.push(...this.subset([full(only.additionalProperties)], ap));
+      const theirs = only?.additionalProperties;
+      if (!lenient && only && theirs && theirs.k.boolean === undefined && ap.k.boolean === undefined && only.patternProperties.every((q) => excluded.includes(q.source))) {
+        out.push(...this.inner(() => this.subset([full(theirs)], ap)));
       } else {
         const result = this.unknownNamesWithin(f, ap, excluded, lenient);
         if (result !== true) out.push(result.pattern ? this.patternFinding(d, sup, result.pattern) : this.fallbackFinding(d, sup, 'AP', ap, undefined));
@@ -624,7 +650,7 @@ export class SubsetChecker {
    * are all within it, or an `unevaluatedProperties` that certainly applies.
    */
   private unknownNamesWithin(f: Facets, target: SchemaNode, excluded: readonly string[], lenient: boolean): true | { pattern: At<string> | undefined } {
-    const within = (schema: SchemaNode | undefined) => this.subset(schema ? [full(schema)] : [], target).length === 0;
+    const within = (schema: SchemaNode | undefined) => this.inner(() => this.subset(schema ? [full(schema)] : [], target)).length === 0;
     if (lenient) {
       // Records carry only the properties their schema names: here, those matching its patterns.
       for (const rule of f.objectNodes) {
@@ -702,11 +728,11 @@ export class SubsetChecker {
       } else if (theirs.k.boolean === false) {
         out.push(this.itemFinding(d, sup, i, rest, this.sub === 'old' ? 'removed' : 'added'));
       } else if (a.declared) {
-        out.push(...this.subset(a.items, theirs));
-      } else if (this.subset(a.items, theirs).length > 0) {
+        out.push(...this.inner(() => this.subset(a.items, theirs)));
+      } else if (this.inner(() => this.subset(a.items, theirs)).length > 0) {
         out.push(this.itemFinding(d, sup, i, rest, this.sub === 'old' ? 'added' : 'removed'));
       }
-      if (k.unevaluatedItems && k.unevaluatedItems.k.boolean !== true && i >= certain && this.subset(a.items, k.unevaluatedItems).length > 0) {
+      if (k.unevaluatedItems && k.unevaluatedItems.k.boolean !== true && i >= certain && this.inner(() => this.subset(a.items, k.unevaluatedItems!)).length > 0) {
         const anchor = this.anchor(d);
         out.push(
           this.sub === 'old'
@@ -731,7 +757,7 @@ export class SubsetChecker {
       const max = k.maxContains?.value;
       const minOk =
         min === 0 ||
-        f.contains.some((c) => c.min >= min && this.subset([full(c.node)], wanted).length === 0) ||
+        f.contains.some((c) => c.min >= min && this.inner(() => this.subset([full(c.node)], wanted)).length === 0) ||
         ((f.minItems?.value ?? 0) >= min && this.allItemsWithin(f, wanted, last));
       const maxOk =
         max === undefined ||
@@ -753,7 +779,7 @@ export class SubsetChecker {
   private allItemsWithin(f: Facets, target: SchemaNode, last: number): boolean {
     for (let i = 0; i <= last && i < f.effectiveMaxItems; i++) {
       const a = this.itemSlot(f, i);
-      if (!a.absent && this.subset(a.items, target).length > 0) return false;
+      if (!a.absent && this.inner(() => this.subset(a.items, target)).length > 0) return false;
     }
     return true;
   }
@@ -889,7 +915,7 @@ export class SubsetChecker {
       const sx = this.propertySlot(fx, name, false);
       const sy = this.reverseSlot(fy, name);
       if (sx.status === 'absent' || sy.absent) return true;
-      if (sy.nodes.some((node) => this.disjoint(sx.items, node))) return true;
+      if (sy.nodes.some((node) => this.inner(() => this.disjoint(sx.items, node)))) return true;
     }
     return false;
   }
@@ -913,7 +939,7 @@ export class SubsetChecker {
     for (let i = 0; i < present && i < 64; i++) {
       const a = this.itemSlot(fx, i);
       const b = this.itemSlot(fy, i).items.flatMap((item) => (item.kind === 'full' ? [item.node] : []));
-      if (b.some((node) => this.disjoint(a.items, node))) return true;
+      if (b.some((node) => this.inner(() => this.disjoint(a.items, node)))) return true;
     }
     return false;
   }

@@ -94,13 +94,8 @@ export function diffContracts(oldContract: ContractRevision, newContract: Contra
   };
   // The same schema over the same documents accepts the same values, whatever the checker can prove.
   const identical = sameRevision(oldContract, newContract);
-  // Co-induction is sound only when every $ref cycle passes through a property or an item: a cycle that
-  // applies to one and the same value has no meaning (validators recurse forever), so nothing is proven.
-  const cycles = identical ? [] : [...refCycles(oldContract, 'old'), ...refCycles(newContract, 'new')];
-  const cyclic = (direction: string): Finding[] =>
-    cycles.map((where) => ({ code: ChangeCode.UNSUPPORTED_KEYWORD, documentUri: oldRoot.documentUri, pointer: '', detail: `${direction}:${where}`, message: `the ${where} contract has a $ref cycle that never reaches a value; nothing can be proven about it` }));
-  const backwardFindings = identical ? [] : cycles.length > 0 ? cyclic('backward') : prove(backward, oldRoot, newRoot);
-  const forwardFindings = identical ? [] : cycles.length > 0 ? cyclic('forward') : prove(forward, newRoot, oldRoot);
+  const backwardFindings = identical ? [] : prove(backward, oldRoot, newRoot);
+  const forwardFindings = identical ? [] : prove(forward, newRoot, oldRoot);
   const structural = compareStructure(oldRoot, newRoot);
 
   const key = (f: Finding) => `${f.code}|${f.documentUri}|${f.pointer}|${f.detail}`;
@@ -135,10 +130,6 @@ export function diffContracts(oldContract: ContractRevision, newContract: Contra
     });
   const compatible = mode === 'none' || ((mode === 'forward' || backwardOk) && (mode === 'backward' || forwardOk));
   return { compatible, mode, policy, changes };
-}
-
-function refCycles(revision: ContractRevision, side: 'old' | 'new'): string[] {
-  return findRefCycles(revision.schema, revision.uri, revision.resolver).length > 0 ? [side] : [];
 }
 
 /**
