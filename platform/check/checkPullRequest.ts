@@ -6,7 +6,7 @@ import { isMetadataCode } from '../compat/ChangeCode.js';
 import { breaks } from '../compat/renderChanges.js';
 import { contractUri } from '../contract/loadContracts.js';
 import { SchemaResolver } from '../contract/SchemaResolver.js';
-import { walkSchemas } from '../contract/schemaKeywords.js';
+import { rebase, walkSchemas } from '../contract/schemaKeywords.js';
 import { InputError } from '../errors.js';
 import type { DataProductManifest, Output } from '../manifest/DataProductManifest.js';
 import { parseManifest } from '../manifest/loadManifest.js';
@@ -31,6 +31,8 @@ export interface CheckOptions {
   readonly today: string;
   /** Environment git runs with. */
   readonly env: Readonly<Record<string, string | undefined>>;
+  /** The repository, when the caller has opened it already. */
+  readonly git?: GitRepository;
 }
 
 /** A product downstream of a changed port, and who owns it. */
@@ -84,7 +86,10 @@ interface ProductAt {
  * breaking change names the products downstream of the port and their owning teams.
  */
 export async function checkPullRequest(options: CheckOptions): Promise<CheckReport> {
-  const git = await GitRepository.open(options.root, options.env);
+  // Validation is most of the work: it starts first and runs while git answers in other processes.
+  const loading = loadRepository(options.root);
+  loading.catch(() => undefined);
+  const git = options.git ?? (await GitRepository.open(options.root, options.env));
   const commit = await git.resolveCommit(options.base);
   if (commit === undefined) {
     const hint = (await git.isShallow())
@@ -99,7 +104,7 @@ export async function checkPullRequest(options: CheckOptions): Promise<CheckRepo
     problems.push(problemInFile('.', ProblemCode.BASE_WITHOUT_MERGE_BASE, 'warning', `no common ancestor of HEAD and ${options.base} here (shallow clone?): comparing with ${options.base} itself`, { line: 0, column: 0 }));
   }
 
-  const [changed, head] = await Promise.all([git.changedFiles(comparedWith), loadRepository(options.root)]);
+  const [changed, head] = await Promise.all([git.changedFiles(comparedWith), loading]);
   problems.push(...head.problems);
   const status = new Map(changed.map((c) => [c.path, c.status]));
   const baseTexts = await git.readFilesAt(comparedWith, changed.filter((c) => c.status !== 'added').map((c) => c.path));
@@ -444,15 +449,21 @@ class CheckContext {
     const found = new Set<string>();
     const document = resolver.document(uri);
     if (document !== undefined) {
-      walkSchemas(document, uri, ({ schema, baseUri }) => {
-        if (!isObject(schema)) return;
-        for (const keyword of ['$ref', '$dynamicRef']) {
-          const ref = schema[keyword];
-          if (typeof ref !== 'string') continue;
-          const target = resolver.resolve(ref, baseUri);
-          if (target && target.documentUri !== uri) found.add(target.documentUri);
-        }
-      });
+      const add = (ref: string, baseUri: string) => {
+        const target = resolver.resolve(ref, baseUri);
+        if (target && target.documentUri !== uri) found.add(target.documentUri);
+      };
+      const refs = refsWithoutEmbeddedIds(document);
+      if (refs) {
+        const base = rebase(uri, document);
+        for (const ref of refs) add(ref, base);
+      } else {
+        // Embedded $id resources change the base of the $refs below them: walk schema by schema.
+        walkSchemas(document, uri, ({ schema, baseUri }) => {
+          if (!isObject(schema)) return;
+          for (const keyword of ['$ref', '$dynamicRef']) if (typeof schema[keyword] === 'string') add(schema[keyword], baseUri);
+        });
+      }
     }
     this.refs.set(uri, (out = found));
     return out;
@@ -489,6 +500,31 @@ class CheckContext {
       ...parts,
     };
   }
+}
+
+/**
+ * Every `$ref`/`$dynamicRef` string of a document, found by a plain scan of its value; `undefined` when a
+ * schema below the root has an `$id` (then the scan cannot tell each reference's base).
+ */
+function refsWithoutEmbeddedIds(document: unknown): string[] | undefined {
+  const refs: string[] = [];
+  const stack: unknown[] = [document];
+  let root = true;
+  while (stack.length > 0) {
+    const value = stack.pop();
+    if (Array.isArray(value)) {
+      for (const item of value) if (item !== null && typeof item === 'object') stack.push(item);
+    } else if (isObject(value)) {
+      if (!root && typeof value['$id'] === 'string') return undefined;
+      for (const key in value) {
+        const item = value[key];
+        if ((key === '$ref' || key === '$dynamicRef') && typeof item === 'string') refs.push(item);
+        else if (item !== null && typeof item === 'object') stack.push(item);
+      }
+    }
+    root = false;
+  }
+  return refs;
 }
 
 function versionOf(schema: unknown): string | undefined {

@@ -22,7 +22,7 @@ export const checkCommand: Command = {
     await requireDirectory(root);
     const git = await GitRepository.open(root, io.env);
     const config = await resolveCheckConfig({ base: stringOption(args, 'base') }, io.env, git, new Date());
-    const report = await checkPullRequest({ root, base: config.base, today: config.today, env: io.env });
+    const report = await checkPullRequest({ root, base: config.base, today: config.today, env: io.env, git });
     switch (args.format) {
       case 'json':
         io.stdout.write(JSON.stringify(report, null, 2) + '\n');
