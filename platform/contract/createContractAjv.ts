@@ -28,9 +28,7 @@ export function createContractAjv(options: { allErrors?: boolean } & Pick<Option
     strictTuples: false,
     allErrors: options.allErrors ?? false,
     logger: options.logger ?? false,
-    // Ajv's optimization pass over generated code halves compile speed for little gain on contract-sized
-    // schemas; validate and check compile every contract of the repository.
-    code: { regExp: unicodeRegExp, optimize: false },
+    code: { regExp: unicodeRegExp },
   });
   addFormats(ajv);
   addMeshVocabulary(ajv);

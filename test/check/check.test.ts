@@ -4,6 +4,9 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { gitIn } from '../support/generateMesh.js';
 import { runCli } from '../support/runCli.js';
+
+/** Git needs PATH; HOME keeps it away from the user's configuration. */
+const baseEnv = (cwd: string) => ({ PATH: process.env['PATH'], HOME: cwd });
 import { CheckRepo, manifest, ordersContract, port } from './checkRepo.js';
 
 interface Report {
@@ -24,7 +27,7 @@ afterEach(() => {
 });
 
 async function check(r: CheckRepo, extra: string[] = [], env: Record<string, string> = {}): Promise<{ code: number; report: Report; stderr: string }> {
-  const run = await runCli(['check', '--base', 'main', '--format', 'json', ...extra], r.root, env);
+  const run = await runCli(['check', '--base', 'main', '--format', 'json', ...extra], { cwd: r.root, env: { ...baseEnv(r.root), ...env } });
   return { code: run.code, report: run.code === 2 ? (undefined as never) : (JSON.parse(run.stdout) as Report), stderr: run.stderr };
 }
 
@@ -144,7 +147,7 @@ describe('mesh check', () => {
     const r = repo();
     addLostStatus(r, '1.0.0');
     const summary = join(r.root, '.summary.md');
-    const run = await runCli(['check', '--base', 'main', '--format', 'github'], r.root, { GITHUB_STEP_SUMMARY: summary });
+    const run = await runCli(['check', '--base', 'main', '--format', 'github'], { cwd: r.root, env: { ...baseEnv(r.root), GITHUB_STEP_SUMMARY: summary } });
     expect(run.code).toBe(1);
     expect(run.stdout).toBe(
       [
@@ -163,7 +166,7 @@ describe('mesh check', () => {
   it('writes a pull-request comment in Markdown', async () => {
     const r = repo();
     addLostStatus(r, '1.0.0');
-    const run = await runCli(['check', '--base', 'main', '--format', 'markdown'], r.root);
+    const run = await runCli(['check', '--base', 'main', '--format', 'markdown'], { cwd: r.root, env: baseEnv(r.root) });
     expect(run.code).toBe(1);
     expect(run.stdout).toContain('<!-- mesh-contract-check -->\n## mesh contract check: ❌ failed');
     expect(run.stdout).toContain('### Breaking changes');
@@ -279,14 +282,14 @@ describe('mesh check', () => {
 
   it('finds a base branch on its own when --base is left out', async () => {
     const r = repo();
-    const run = await runCli(['check', '--format', 'json'], r.root);
+    const run = await runCli(['check', '--format', 'json'], { cwd: r.root, env: baseEnv(r.root) });
     expect(run.code).toBe(0);
     expect((JSON.parse(run.stdout) as Report).base.ref).toBe('main');
   });
 
   it('exits 2 when the base does not exist', async () => {
     const r = repo();
-    const run = await runCli(['check', '--base', 'nope'], r.root);
+    const run = await runCli(['check', '--base', 'nope'], { cwd: r.root, env: baseEnv(r.root) });
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('base revision "nope" not found');
   });
@@ -294,7 +297,7 @@ describe('mesh check', () => {
   it('exits 2 outside a git repository', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'mesh-nogit-'));
     try {
-      const run = await runCli(['check', '--base', 'main'], dir, { GIT_CEILING_DIRECTORIES: tmpdir() });
+      const run = await runCli(['check', '--base', 'main'], { cwd: dir, env: { ...baseEnv(dir), GIT_CEILING_DIRECTORIES: tmpdir() } });
       expect(run.code).toBe(2);
       expect(run.stderr).toContain('is not inside a git repository');
     } finally {
@@ -310,12 +313,12 @@ describe('mesh check', () => {
     try {
       gitIn(clone, ['clone', '-q', '--depth', '1', '--branch', 'feature', `file://${r.root}`, 'work']);
       const work = join(clone, 'work');
-      const missing = await runCli(['check', '--base', 'origin/main'], work);
+      const missing = await runCli(['check', '--base', 'origin/main'], { cwd: work, env: baseEnv(work) });
       expect(missing.code).toBe(2);
       expect(missing.stderr).toContain('shallow clone');
       expect(missing.stderr).toContain('fetch-depth: 0');
       gitIn(work, ['fetch', '-q', '--depth', '1', 'origin', 'main:refs/remotes/origin/main']);
-      const run = await runCli(['check', '--base', 'origin/main', '--format', 'json'], work);
+      const run = await runCli(['check', '--base', 'origin/main', '--format', 'json'], { cwd: work, env: baseEnv(work) });
       expect(run.code).toBe(1);
       const report = JSON.parse(run.stdout) as Report;
       expect(codes(report, 'warning')).toContain('BASE_WITHOUT_MERGE_BASE');

@@ -5,6 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeFile } from '../support/generateMesh.js';
 import { runCli } from '../support/runCli.js';
 
+/** Git needs PATH; HOME keeps it away from the user's configuration. */
+const baseEnv = (cwd: string) => ({ PATH: process.env['PATH'], HOME: cwd });
+
 let dir: string;
 const write = (file: string, value: unknown) => writeFile(dir, file, typeof value === 'string' ? value : JSON.stringify(value, null, 2));
 
@@ -42,7 +45,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('mesh diff', () => {
   it('exits 0 on a compatible change and defaults to forward and strict', async () => {
-    const run = await runCli(['diff', 'old.json', 'same.json', '--format', 'json'], dir);
+    const run = await runCli(['diff', 'old.json', 'same.json', '--format', 'json'], { cwd: dir, env: baseEnv(dir) });
     expect(run.code).toBe(0);
     expect(JSON.parse(run.stdout)).toEqual({
       compatible: true,
@@ -56,7 +59,7 @@ describe('mesh diff', () => {
   });
 
   it('exits 1 on a change that breaks the mode, with the exact JSON shape', async () => {
-    const run = await runCli(['diff', 'old.json', 'wider.json', '--format', 'json'], dir);
+    const run = await runCli(['diff', 'old.json', 'wider.json', '--format', 'json'], { cwd: dir, env: baseEnv(dir) });
     expect(run.code).toBe(1);
     expect(JSON.parse(run.stdout)).toEqual({
       compatible: false,
@@ -75,15 +78,15 @@ describe('mesh diff', () => {
   });
 
   it('judges by the mode asked for', async () => {
-    expect((await runCli(['diff', 'old.json', 'wider.json', '--mode', 'backward'], dir)).code).toBe(0);
-    expect((await runCli(['diff', 'old.json', 'wider.json', '--mode', 'full'], dir)).code).toBe(1);
-    expect((await runCli(['diff', 'old.json', 'wider.json', '--mode', 'none'], dir)).code).toBe(0);
-    expect((await runCli(['diff', 'old.json', 'stricter.json', '--mode', 'forward'], dir)).code).toBe(0);
-    expect((await runCli(['diff', 'old.json', 'stricter.json', '--mode', 'backward'], dir)).code).toBe(1);
+    expect((await runCli(['diff', 'old.json', 'wider.json', '--mode', 'backward'], { cwd: dir, env: baseEnv(dir) })).code).toBe(0);
+    expect((await runCli(['diff', 'old.json', 'wider.json', '--mode', 'full'], { cwd: dir, env: baseEnv(dir) })).code).toBe(1);
+    expect((await runCli(['diff', 'old.json', 'wider.json', '--mode', 'none'], { cwd: dir, env: baseEnv(dir) })).code).toBe(0);
+    expect((await runCli(['diff', 'old.json', 'stricter.json', '--mode', 'forward'], { cwd: dir, env: baseEnv(dir) })).code).toBe(0);
+    expect((await runCli(['diff', 'old.json', 'stricter.json', '--mode', 'backward'], { cwd: dir, env: baseEnv(dir) })).code).toBe(1);
   });
 
   it('prints text with file, line and column of each change in the old contract', async () => {
-    const run = await runCli(['diff', 'old.json', 'stricter.json', '--mode', 'backward'], dir);
+    const run = await runCli(['diff', 'old.json', 'stricter.json', '--mode', 'backward'], { cwd: dir, env: baseEnv(dir) });
     expect(run.stdout).toBe(
       [
         'old.json → stricter.json: incompatible (mode backward, policy strict)',
@@ -95,7 +98,7 @@ describe('mesh diff', () => {
   });
 
   it('prints a Markdown table', async () => {
-    const run = await runCli(['diff', 'old.json', 'wider.json', '--format', 'markdown'], dir);
+    const run = await runCli(['diff', 'old.json', 'wider.json', '--format', 'markdown'], { cwd: dir, env: baseEnv(dir) });
     expect(run.code).toBe(1);
     expect(run.stdout).toBe(
       [
@@ -112,14 +115,14 @@ describe('mesh diff', () => {
   });
 
   it('resolves each side\'s cross-file $refs against its own folder', async () => {
-    const run = await runCli(['diff', 'v1/order.json', 'v2/order.json', '--format', 'json'], dir);
+    const run = await runCli(['diff', 'v1/order.json', 'v2/order.json', '--format', 'json'], { cwd: dir, env: baseEnv(dir) });
     expect(run.code).toBe(1);
     const result = JSON.parse(run.stdout) as { changes: { code: string; file?: string; pointer: string }[] };
     expect(result.changes).toEqual([expect.objectContaining({ code: 'MULTIPLE_OF_CHANGED', file: join('v1', 'common.json'), pointer: '/$defs/money/multipleOf' })]);
   });
 
   it('reads earlier drafts: array items, additionalItems, definitions', async () => {
-    const run = await runCli(['diff', 'draft7.json', 'draft7-new.json', '--mode', 'full', '--format', 'json'], dir);
+    const run = await runCli(['diff', 'draft7.json', 'draft7-new.json', '--mode', 'full', '--format', 'json'], { cwd: dir, env: baseEnv(dir) });
     expect(run.code).toBe(1);
     expect((JSON.parse(run.stdout) as { changes: { code: string }[] }).changes.map((c) => c.code)).toEqual(['PREFIX_ITEM_ADDED']);
   });
@@ -135,7 +138,7 @@ describe('mesh diff', () => {
     ['one file only', ['diff', 'old.json'], /two contract files are needed/],
     ['an unknown format', ['diff', 'old.json', 'same.json', '--format', 'github'], /--format must be one of text, json, markdown/],
   ])('exits 2 on %s', async (_name, argv, message) => {
-    const run = await runCli(argv, dir);
+    const run = await runCli(argv, { cwd: dir, env: baseEnv(dir) });
     expect(run.code).toBe(2);
     expect(run.stdout).toBe('');
     expect(run.stderr).toMatch(message);
