@@ -25,6 +25,14 @@ export { createContractAjv, KNOWN_FORMATS } from './contract/createContractAjv.j
 export { MESH_KEYWORDS, CLASSIFICATIONS, type Classification } from './contract/vocabulary.js';
 export { directSubschemas, walkSchemas, STANDARD_KEYWORDS, METADATA_KEYWORDS } from './contract/schemaKeywords.js';
 
+export { diffContracts, checkRevision, COMPATIBILITY_MODES, POLICIES } from './compat/diffContracts.js';
+export type { Change, CompatibilityMode, ContractRevision, DiffOptions, DiffResult, Policy } from './compat/diffContracts.js';
+export { ChangeCode, CHANGE_CODE_INFO, isMetadataCode, type ChangeCodeInfo, type ChangeKind } from './compat/ChangeCode.js';
+export { loadRevision, type LoadedRevision } from './compat/loadRevision.js';
+export { checkPullRequest, type CheckOptions, type CheckReport, type PortReport, type Downstream } from './check/checkPullRequest.js';
+export { renderCheckGithub, renderCheckMarkdown, renderCheckText, COMMENT_MARKER } from './check/renderCheck.js';
+export { bumpBetween, requiredBump, type Bump, type ChangeLevel } from './check/versionRules.js';
+
 export type { Repository, Product } from './repo/Repository.js';
 export { ProductGraph, type PortEdge, type Reached } from './repo/ProductGraph.js';
 export { loadRepository } from './repo/loadRepository.js';

@@ -1,4 +1,6 @@
 import type { Command } from '../Command.js';
+import { checkCommand } from './check.js';
+import { diffCommand } from './diff.js';
 import { lineageCommand } from './lineage.js';
 import { runCommand } from './run.js';
 import { testCommand } from './test.js';
@@ -6,4 +8,4 @@ import { typesCommand } from './types.js';
 import { validateCommand } from './validate.js';
 
 /** Every `mesh` command, in the order `mesh --help` lists them. */
-export const COMMANDS: readonly Command[] = [validateCommand, typesCommand, runCommand, testCommand, lineageCommand];
+export const COMMANDS: readonly Command[] = [validateCommand, typesCommand, diffCommand, checkCommand, runCommand, testCommand, lineageCommand];
