@@ -25,3 +25,9 @@ export interface ContractChange {
   readonly forward: boolean;
   readonly message: string;
 }
+
+/**
+ * The differ `mesh publish` and `mesh serve` open their stores with. `undefined` until the compatibility engine
+ * is merged: then this becomes the adapter from `platform/compat` to `ContractDiffer`, and nothing else changes.
+ */
+export const DEFAULT_CONTRACT_DIFFER: ContractDiffer | undefined = undefined;

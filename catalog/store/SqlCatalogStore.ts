@@ -12,7 +12,7 @@ import { authenticateToken, createToken, listTokens, revokeToken } from './token
 
 export interface CatalogStoreOptions {
   /** The compatibility engine's diff, to store the changes between contract versions (see `ContractDiffer`). */
-  readonly contractDiffer?: ContractDiffer;
+  readonly contractDiffer?: ContractDiffer | undefined;
 }
 
 /** The catalog store over either adapter. */
