@@ -28,7 +28,9 @@ export async function publishRepository(repository: Repository, destination: Pub
   const foreign = bundle.products.filter((p) => (p.manifest as { owner?: { team?: string } }).owner?.team !== team);
   if (foreign.length > 0) {
     const ids = foreign.slice(0, 5).map((p) => (p.manifest as { id: string }).id).join(', ');
-    throw new ForbiddenError(`the token of team ${team} publishes only that team's products; ${foreign.length} are not (${ids}${foreign.length > 5 ? ', ...' : ''}); use --team ${team} to publish only those`);
+    throw new ForbiddenError(
+      `the token of team ${team} publishes only that team's products; ${foreign.length} of ${bundle.products.length} belong to other teams (${ids}${foreign.length > 5 ? ', ...' : ''}); use --team ${team} to publish only its own`,
+    );
   }
   const size = Buffer.byteLength(JSON.stringify(bundle));
   if (size <= MAX_REQUEST_BYTES) return { bundle, outcome: await destination.client.publish(bundle) };

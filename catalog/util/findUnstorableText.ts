@@ -11,7 +11,8 @@ interface Frame {
 
 /**
  * The pointer of the first string (value or key) in a parsed JSON value that PostgreSQL cannot store, or
- * `undefined`. Iterative, so depth costs no stack; the path is built only for a finding.
+ * `undefined`. Iterative, so depth costs no stack; the path is built only for a finding. Keys are checked as
+ * their object is reached, values in document order.
  */
 export function findUnstorableText(root: unknown): string | undefined {
   const stack: Frame[] = [{ value: root, key: '', parent: undefined }];
@@ -21,9 +22,12 @@ export function findUnstorableText(root: unknown): string | undefined {
     if (typeof value === 'string') {
       if (UNSTORABLE.test(value)) return pathOf(frame);
     } else if (Array.isArray(value)) {
-      for (let i = 0; i < value.length; i++) stack.push({ value: value[i], key: String(i), parent: frame });
+      // Children are pushed last first, so that the first finding is the first in document order.
+      for (let i = value.length - 1; i >= 0; i--) stack.push({ value: value[i], key: String(i), parent: frame });
     } else if (value !== null && typeof value === 'object') {
-      for (const key of Object.keys(value)) {
+      const keys = Object.keys(value);
+      for (let i = keys.length - 1; i >= 0; i--) {
+        const key = keys[i]!;
         const child: Frame = { value: (value as Record<string, unknown>)[key], key, parent: frame };
         if (UNSTORABLE.test(key)) return pathOf(child);
         stack.push(child);

@@ -1,5 +1,6 @@
 import { resolveCatalogConfig } from '../../../catalog/config/resolveCatalogConfig.js';
 import { openCatalogStore } from '../../../catalog/store/openCatalogStore.js';
+import { checkTeam } from '../../../catalog/store/tokens.js';
 import type { Principal } from '../../../catalog/store/Principal.js';
 import type { CatalogStore } from '../../../catalog/store/CatalogStore.js';
 import { UsageError } from '../../errors.js';
@@ -30,6 +31,7 @@ const createCommand: Command = {
   async run(args, io) {
     const team = stringOption(args, 'team');
     if (team === undefined) throw new UsageError('--team is required: mesh token create --team <team>');
+    checkTeam(team);
     const { token, record } = await withStore(args, io, (store, principal) => store.createToken(team, principal, stringOption(args, 'description')));
     if (args.format === 'json') {
       io.stdout.write(JSON.stringify({ token, id: record.id, team: record.team, prefix: record.prefix }) + '\n');
