@@ -70,8 +70,8 @@ export interface NormalizedEvent {
   readonly jobKey: string | null;
   readonly datasetKey: string | null;
   readonly producer: string;
-  /** The event as received. */
-  readonly payload: unknown;
+  /** The event as JSON text (what the store keeps, and what `hash` is the hash of). */
+  readonly text: string;
   readonly nodes: readonly NodeRow[];
   readonly edges: readonly EdgeRow[];
   readonly run: RunRow | undefined;

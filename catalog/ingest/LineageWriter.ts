@@ -5,7 +5,10 @@ import { IngestBatch, type EventOutcome, type IngestRequest } from './IngestBatc
 export interface LineageWriterOptions {
   /** Most events written by one statement (default 2,000). A request is never split. */
   readonly maxBatchEvents?: number;
-  /** Statements in flight at once (default 1: with a busy server the queue, not parallelism, makes batches). */
+  /**
+   * Statements in flight at once (default 1). More lets a PostgreSQL server overlap the commits (each waits for
+   * its WAL flush) of several batches; PGlite runs one statement at a time anyway.
+   */
   readonly concurrency?: number;
   /** Most events waiting; beyond, new requests are refused with a retryable error (default 100,000). */
   readonly maxQueuedEvents?: number;

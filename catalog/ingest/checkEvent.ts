@@ -1,9 +1,8 @@
 import { InputError } from '../../platform/errors.js';
 import { OpenLineageValidator, vendoredSpecDir } from '../../platform/lineage/OpenLineageValidator.js';
-import { inspectValue } from '../../platform/source/inspectValue.js';
 import { isObject } from '../../platform/util/guards.js';
-import { canonicalJson, sha256Hex } from '../util/canonicalJson.js';
-import { findUnstorableText } from '../util/findUnstorableText.js';
+import { sha256Hex } from '../util/canonicalJson.js';
+import { inspectJson } from '../util/inspectJson.js';
 import { InvalidContentError, type Violation } from '../errors.js';
 import type { NormalizedEvent } from './LineageRows.js';
 import { normalizeEvent } from './normalizeEvent.js';
@@ -16,6 +15,8 @@ export const MAX_EVENT_DEPTH = 64;
  * not a JSON object, `InvalidContentError` (422) with located violations when it does not conform to the
  * OpenLineage spec (core schema, then each facet by key and place), nests too deeply, carries a `__proto__`
  * key, or holds text PostgreSQL cannot store. The validator is compiled once, when the checker is made.
+ * Identity is the sha-256 of the event re-serialized as parsed: retries and replays of an event (the same JSON,
+ * however spaced) are recognised; a producer that reorders keys makes a new event.
  */
 export class EventChecker {
   constructor(private readonly validator: OpenLineageValidator) {}
@@ -29,22 +30,14 @@ export class EventChecker {
     if (!isObject(value)) {
       throw new InputError(`an OpenLineage event is a JSON object, not ${Array.isArray(value) ? 'an array' : value === null ? 'null' : `a ${typeof value}`}`);
     }
-    const findings = inspectValue(value, { maxDepth: MAX_EVENT_DEPTH });
-    if (findings.length > 0) {
-      throw refused(
-        findings.map((f) => ({
-          pointer: f.pointer,
-          message: f.kind === 'unsafe-key' ? 'the key "__proto__" is not allowed' : `nesting deeper than ${MAX_EVENT_DEPTH} levels`,
-        })),
-      );
-    }
+    const findings = inspectJson(value, MAX_EVENT_DEPTH);
+    if (findings.length > 0) throw refused(findings);
     const violations = this.validator.validate(value);
     if (violations.length > 0) throw refused(violations);
-    const unstorable = findUnstorableText(value);
-    if (unstorable !== undefined) {
-      throw refused([{ pointer: unstorable, message: 'text with a NUL character or an unpaired surrogate cannot be stored' }]);
-    }
-    return normalizeEvent(value, sha256Hex(canonicalJson(value)));
+    // The event's identity: the sha-256 of its JSON as received, re-serialized (insignificant whitespace does
+    // not count; key order does, as the producer wrote it). The same text is what the store keeps.
+    const text = JSON.stringify(value);
+    return normalizeEvent(value, sha256Hex(text), text);
   }
 }
 

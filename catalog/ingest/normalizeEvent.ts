@@ -12,9 +12,9 @@ const LATEST = Date.parse('9999-12-31T23:59:59.999Z');
 /**
  * Derives what a valid OpenLineage event (checked against the spec before) contributes to the catalog: the job
  * and dataset nodes with their facets, edges input -> job -> output, field nodes and edges from `columnLineage`
- * facets, and for a RunEvent the run's state. `hash` is the event's identity.
+ * facets, and for a RunEvent the run's state. `hash` is the event's identity, `text` its JSON.
  */
-export function normalizeEvent(event: JsonObject, hash: string): NormalizedEvent {
+export function normalizeEvent(event: JsonObject, hash: string, text: string = JSON.stringify(event)): NormalizedEvent {
   const eventTime = isoTime(event['eventTime'], '/eventTime');
   const stamp = `${eventTime}|${hash}`;
   const kind: EventKind = 'run' in event ? 'run' : 'dataset' in event ? 'dataset' : 'job';
@@ -103,7 +103,7 @@ export function normalizeEvent(event: JsonObject, hash: string): NormalizedEvent
     jobKey: job,
     datasetKey: dataset,
     producer: String(event['producer']),
-    payload: event,
+    text,
     nodes: [...nodes.values()],
     edges: [...edges.values()],
     run,

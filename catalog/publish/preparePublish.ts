@@ -8,13 +8,12 @@ import { SEMVER_PATTERN } from '../../platform/contract/vocabulary.js';
 import { checkManifestShape } from '../../platform/manifest/checkManifestShape.js';
 import type { DataProductManifest } from '../../platform/manifest/DataProductManifest.js';
 import type { SourceDocument } from '../../platform/source/SourceDocument.js';
-import { inspectValue } from '../../platform/source/inspectValue.js';
 import { isObject } from '../../platform/util/guards.js';
 import { InputError } from '../../platform/errors.js';
 import { InvalidContentError, type Violation } from '../errors.js';
 import { datasetKey } from '../lineageKeys.js';
 import { contentHash } from '../util/canonicalJson.js';
-import { findUnstorableText } from '../util/findUnstorableText.js';
+import { inspectJson } from '../util/inspectJson.js';
 import type { PublishBundle } from './PublishBundle.js';
 import { referencedDocuments } from './referencedDocuments.js';
 
@@ -79,16 +78,12 @@ const MAX_DEPTH = 128;
  */
 export function preparePublish(bundle: unknown): PreparedPublish {
   if (!isObject(bundle)) throw new InputError('a publication is a JSON object {products, contracts}');
-  const findings = inspectValue(bundle, { maxDepth: MAX_DEPTH });
-  if (findings.length > 0) {
-    throw invalid(findings.map((f) => ({ pointer: f.pointer, message: f.kind === 'unsafe-key' ? 'the key "__proto__" is not allowed' : `nesting deeper than ${MAX_DEPTH} levels` })));
-  }
+  const findings = inspectJson(bundle, MAX_DEPTH);
+  if (findings.length > 0) throw invalid(findings);
   const validateBundle = bundleValidator();
   if (!validateBundle(bundle)) {
     throw invalid((validateBundle.errors ?? []).map((e) => ({ pointer: e.instancePath || '/', message: e.message ?? 'is invalid' })));
   }
-  const unstorable = findUnstorableText(bundle);
-  if (unstorable !== undefined) throw invalid([{ pointer: unstorable, message: 'text with a NUL character or an unpaired surrogate cannot be stored' }]);
   const { products, contracts } = bundle as unknown as PublishBundle;
   const violations: Violation[] = [];
 

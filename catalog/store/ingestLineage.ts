@@ -24,12 +24,26 @@ node_rows as (
   select x.key, x.kind, x.namespace, x.name, x.field, x.dataset, x.facets, x.stamps
   from doc, jsonb_to_recordset(doc.d -> 'nodes')
     as x(key text, kind text, namespace text, name text, field text, dataset text, facets jsonb, stamps jsonb)
+  where x.stamps <> '{}'::jsonb
   order by x.key
   on conflict (key) do update set
     facets = mesh_merge_facets(n.facets, n.facet_stamps, excluded.facets, excluded.facet_stamps),
     facet_stamps = mesh_merge_stamps(n.facet_stamps, excluded.facet_stamps),
     updated_at = now()
-  where mesh_merge_stamps(n.facet_stamps, excluded.facet_stamps) is distinct from n.facet_stamps
+  where exists (
+    select 1 from jsonb_each_text(excluded.facet_stamps) as s(k, v)
+    where s.v collate "C" > coalesce(n.facet_stamps ->> s.k, '') collate "C"
+  )
+  returning 1
+),
+-- Nodes the events name without facets (fields, bare datasets) only need to exist.
+bare_node_rows as (
+  insert into lineage_nodes (key, kind, namespace, name, field, dataset_key)
+  select x.key, x.kind, x.namespace, x.name, x.field, x.dataset
+  from doc, jsonb_to_recordset(doc.d -> 'nodes') as x(key text, kind text, namespace text, name text, field text, dataset text, stamps jsonb)
+  where x.stamps = '{}'::jsonb
+  order by x.key
+  on conflict (key) do nothing
   returning 1
 ),
 edge_rows as (
@@ -74,7 +88,10 @@ run_rows as (
      or least(r.parent_run_id, excluded.parent_run_id) is distinct from r.parent_run_id
      or least(r.nominal_start, excluded.nominal_start) is distinct from r.nominal_start
      or least(r.nominal_end, excluded.nominal_end) is distinct from r.nominal_end
-     or mesh_merge_stamps(r.facet_stamps, excluded.facet_stamps) is distinct from r.facet_stamps
+     or exists (
+       select 1 from jsonb_each_text(excluded.facet_stamps) as s(k, v)
+       where s.v collate "C" > coalesce(r.facet_stamps ->> s.k, '') collate "C"
+     )
   returning 1
 ),
 audit_rows as (

@@ -6,7 +6,7 @@ import type { RunRow, RunState } from '../../catalog/ingest/LineageRows.js';
 import { mergeFacets, mergeRunRows, RUN_STATE_RANK } from '../../catalog/ingest/mergeRows.js';
 import { InvalidContentError } from '../../catalog/errors.js';
 import { canonicalJson } from '../../catalog/util/canonicalJson.js';
-import { findUnstorableText } from '../../catalog/util/findUnstorableText.js';
+import { inspectJson } from '../../catalog/util/inspectJson.js';
 import { InputError } from '../../platform/errors.js';
 import { generateEvents, runEvent, uuidFor } from '../support/lineageEvents.js';
 
@@ -20,14 +20,16 @@ describe('canonicalJson', () => {
   });
 });
 
-describe('findUnstorableText', () => {
+describe('inspectJson', () => {
   it.each([
-    [{ a: 'fine', b: ['ok', { c: 'emoji 🎉' }] }, undefined],
-    [{ a: ['x', 'nul\u0000'] }, '/a/1'],
-    [{ 'lone\ud800': 1 }, '/lone\ud800'],
-    [{ a: { b: 'tail \udc00' } }, '/a/b'],
-  ])('%j -> %s', (value, pointer) => {
-    expect(findUnstorableText(value)).toBe(pointer);
+    [{ a: 'fine', b: ['ok', { c: 'emoji 🎉' }] }, []],
+    [{ a: ['x', 'nul\u0000', 'nul\u0000'] }, [['unstorable-text', '/a/1']]],
+    [{ 'lone\ud800': 1 }, [['unstorable-text', '/lone\ud800']]],
+    [{ a: { b: 'tail \udc00' } }, [['unstorable-text', '/a/b']]],
+    [JSON.parse('{"x": {"__proto__": {"p": 1}}}'), [['unsafe-key', '/x/__proto__']]],
+    [{ a: { b: { c: { d: 1 } } } }, [['too-deep', '/a/b/c']]],
+  ])('%j', (value, expected) => {
+    expect(inspectJson(value, 3).map((f) => [f.kind, f.pointer])).toEqual(expected);
   });
 });
 

@@ -31,7 +31,7 @@ export interface RunEventOptions {
   readonly job?: DatasetRef;
   readonly inputs?: readonly DatasetRef[];
   readonly outputs?: readonly DatasetRef[];
-  /** Fields of each dataset's schema facet (default 12). */
+  /** Fields of each dataset's schema facet (default 8). */
   readonly fields?: number;
   readonly parentRunId?: string;
   readonly errorMessage?: string;
@@ -59,7 +59,7 @@ export function runEvent(options: RunEventOptions): Record<string, unknown> {
   const job = options.job ?? { namespace: 'mesh', name: 'sales.orders' };
   const inputs = options.inputs ?? [{ namespace: 'postgres://crm:5432', name: 'crm.public.orders' }];
   const outputs = options.outputs ?? [{ namespace: 'postgres://warehouse:5432', name: 'gold.sales_orders' }];
-  const fields = options.fields ?? 12;
+  const fields = options.fields ?? 8;
   const runFacets: Record<string, unknown> = {
     nominalTime: { ...facet('1-0-1/NominalTimeRunFacet.json#/$defs/NominalTimeRunFacet'), nominalStartTime: '2026-11-26T00:00:00.000Z', nominalEndTime: '2026-11-27T00:00:00.000Z' },
     processing_engine: { ...facet('1-1-1/ProcessingEngineRunFacet.json#/$defs/ProcessingEngineRunFacet'), version: '15.8', name: 'postgresql', openlineageAdapterVersion: '0.1.0' },
@@ -116,7 +116,11 @@ export function runEvent(options: RunEventOptions): Record<string, unknown> {
           fields: Object.fromEntries(
             Array.from({ length: Math.min(fields, 4) }, (_, i) => [
               i === 0 ? 'id' : `field_${i}`,
-              { inputFields: inputs.map((input) => ({ namespace: input.namespace, name: input.name, field: i === 0 ? 'id' : `field_${i}`, transformations: [{ type: 'DIRECT', subtype: 'IDENTITY' }] })) },
+              {
+                inputFields: inputs
+                  .filter((_, k) => k === i % inputs.length)
+                  .map((input) => ({ namespace: input.namespace, name: input.name, field: i === 0 ? 'id' : `field_${i}`, transformations: [{ type: 'DIRECT', subtype: 'IDENTITY' }] })),
+              },
             ]),
           ),
         },
@@ -130,7 +134,7 @@ export function runEvent(options: RunEventOptions): Record<string, unknown> {
  * `count` events of a busy mesh: runs of `jobs` jobs over a pool of datasets, each run a START and a COMPLETE
  * (one run in twenty FAILs), with distinct run ids and times. Deterministic for a given seed.
  */
-export function generateEvents(count: number, options: { jobs?: number; datasets?: number; seed?: string } = {}): Record<string, unknown>[] {
+export function generateEvents(count: number, options: { jobs?: number; datasets?: number; seed?: string; fields?: number } = {}): Record<string, unknown>[] {
   const jobs = options.jobs ?? 500;
   const datasets = options.datasets ?? 2_000;
   const seed = options.seed ?? 'mesh';
@@ -140,7 +144,7 @@ export function generateEvents(count: number, options: { jobs?: number; datasets
     const job = run % jobs;
     const runId = uuidFor(`${seed}:run:${run}`);
     const ds = (k: number) => ({ namespace: `postgres://warehouse-${k % 4}:5432`, name: `analytics.public.table_${k % datasets}` });
-    const common = { runId, job: { namespace: 'mesh', name: `domain_${job % 20}.product_${job}` }, inputs: [ds(job * 3), ds(job * 3 + 1)], outputs: [ds(job * 3 + 2)] };
+    const common = { runId, job: { namespace: 'mesh', name: `domain_${job % 20}.product_${job}` }, inputs: [ds(job * 3), ds(job * 3 + 1)], outputs: [ds(job * 3 + 2)], fields: options.fields ?? 8 };
     const start = base + run * 60_000;
     events.push(runEvent({ ...common, eventType: 'START', eventTime: new Date(start).toISOString() }));
     if (events.length < count) {

@@ -45,7 +45,7 @@ create table lineage_nodes (
   facet_stamps jsonb not null default '{}',
   created_at   timestamptz not null default now(),
   updated_at   timestamptz not null default now()
-);
+) with (fillfactor = 70);
 create index lineage_nodes_kind_name on lineage_nodes (kind, namespace, name);
 create index lineage_nodes_product on lineage_nodes (product_id) where product_id is not null;
 create index lineage_nodes_dataset on lineage_nodes (dataset_key) where dataset_key is not null;
@@ -218,6 +218,15 @@ create table lineage_events (
   received_by  text
 );
 create unique index lineage_events_hash on lineage_events (event_hash);
+-- Payloads are compressed with lz4 where the server has it (several times cheaper than the default pglz on
+-- ingestion); PGlite has not, and keeps the default.
+do $$
+begin
+  alter table lineage_events alter column payload set compression lz4;
+exception when others then
+  null;
+end
+$$;
 create index lineage_events_run on lineage_events (run_id, event_time) where run_id is not null;
 create index lineage_events_job on lineage_events (job_key, event_time) where job_key is not null;
 
@@ -242,7 +251,7 @@ create table runs (
   facet_stamps   jsonb not null default '{}',
   created_at     timestamptz not null default now(),
   updated_at     timestamptz not null default now()
-);
+) with (fillfactor = 70);
 create index runs_job on runs (job_key, first_event_at desc);
 create index runs_parent on runs (parent_run_id) where parent_run_id is not null;
 
