@@ -20,6 +20,8 @@ import { referencedDocuments } from './referencedDocuments.js';
 /** A contract field as the catalog keeps it (the contract's top-level properties, `$ref`s followed). */
 export interface ContractFieldSummary {
   readonly name: string;
+  /** The name and its words, for the full-text index. */
+  readonly search: string;
   readonly type: string | null;
   readonly nullable: boolean;
   readonly required: boolean;
@@ -141,6 +143,7 @@ export function preparePublish(bundle: unknown): PreparedPublish {
   }
 
   const prepared = new Map<string, PreparedContract>();
+  const references = new Map<string, readonly string[]>();
   for (const [path, owner] of contractOwners) {
     const entry = documents.get(path);
     if (!entry) continue;
@@ -153,7 +156,7 @@ export function preparePublish(bundle: unknown): PreparedPublish {
       if (problem.severity === 'error') violations.push({ pointer: `/contracts/${entry.index}/schema${problem.pointer}`, message: problem.message, schema: problem.code });
     }
     const referenced: Record<string, unknown> = {};
-    for (const target of referencedDocuments(uri, resolver)) {
+    for (const target of referencedDocuments(uri, resolver, references)) {
       if (target.startsWith(BUNDLE_ROOT)) referenced[target.slice(BUNDLE_ROOT.length)] = resolver.document(target);
     }
     const shape = recordShape(schema, uri, resolver);
@@ -167,6 +170,7 @@ export function preparePublish(bundle: unknown): PreparedPublish {
       documents: referenced,
       fields: shape.fields.map((f) => ({
         name: f.name,
+        search: words(f.name),
         type: f.type ?? null,
         nullable: f.nullable,
         required: f.required,

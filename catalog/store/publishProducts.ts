@@ -189,7 +189,7 @@ async function writeContracts(tx: SqlExecutor, rows: readonly Record<string, unk
      select c.path, f.value ->> 'name', f.position::int - 1, f.value ->> 'type', (f.value ->> 'nullable')::boolean,
             (f.value ->> 'required')::boolean, f.value ->> 'format', f.value ->> 'description', (f.value ->> 'pii')::boolean,
             f.value ->> 'classification', (f.value ->> 'primaryKey')::boolean, (f.value ->> 'unique')::boolean,
-            setweight(to_tsvector('english', (f.value ->> 'name') || ' ' || regexp_replace(f.value ->> 'name', '[_.-]+', ' ', 'g')), 'A')
+            setweight(to_tsvector('english', f.value ->> 'search'), 'A')
               || setweight(to_tsvector('english', coalesce(f.value ->> 'description', '')), 'B')
        from jsonb_to_recordset($1::jsonb) as c(path text, fields jsonb)
        cross join lateral jsonb_array_elements(c.fields) with ordinality as f(value, position)`,
