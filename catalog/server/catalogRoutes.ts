@@ -57,24 +57,8 @@ export function catalogRoutes(server: CatalogServer, store: CatalogStore): Route
         return { status: 200, body: await store.publish(bundle, principalOf(context)) };
       },
     },
-    {
-      method: 'POST',
-      path: '/api/v1/quality-results',
-      access: 'token',
-      async handle(context) {
-        const id = await store.recordQualityResult(await context.readJson(limits.other), principalOf(context));
-        return { status: 201, body: { id } };
-      },
-    },
-    {
-      method: 'POST',
-      path: '/api/v1/sla-status',
-      access: 'token',
-      async handle(context) {
-        const id = await store.recordSlaStatus(await context.readJson(limits.other), principalOf(context));
-        return { status: 201, body: { id } };
-      },
-    },
+    recordRoute('/api/v1/quality-results', limits.other, (input, principal) => store.recordQualityResult(input, principal)),
+    recordRoute('/api/v1/sla-status', limits.other, (input, principal) => store.recordSlaStatus(input, principal)),
     {
       method: 'GET',
       path: '/api/v1/whoami',
@@ -85,6 +69,19 @@ export function catalogRoutes(server: CatalogServer, store: CatalogStore): Route
       },
     },
   ];
+}
+
+/** A POST that records one checked result and answers 201 with its id. */
+function recordRoute(path: string, limit: number, record: (input: unknown, principal: Principal) => Promise<number>): Route {
+  return {
+    method: 'POST',
+    path,
+    access: 'token',
+    async handle(context) {
+      const id = await record(await context.readJson(limit), principalOf(context));
+      return { status: 201, body: { id } };
+    },
+  };
 }
 
 function principalOf(context: RequestContext): Principal {

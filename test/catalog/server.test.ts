@@ -8,6 +8,7 @@ import { loadRepository } from '../../platform/repo/loadRepository.js';
 import { CATALOG_ADAPTERS } from '../support/catalogAdapters.js';
 import { postJson, send, streamLarge } from '../support/httpRequest.js';
 import { runEvent, uuidFor } from '../support/lineageEvents.js';
+import { withRefusingTrigger } from '../support/refusingTrigger.js';
 
 const admin = { kind: 'direct', name: 'test' } as const;
 const FIFTY_MB = 50 * 1024 * 1024;
@@ -149,14 +150,7 @@ describe.each(CATALOG_ADAPTERS)('catalog server on $name', (adapter) => {
     });
 
     it('answers a batch whose write fails part-way with an error, storing nothing of it', async () => {
-      await store.sql.exec(`
-        create function mesh_test_refuse_http() returns trigger language plpgsql as $$
-        begin
-          if new.job_key = 'job:mesh:poison-http' then raise exception 'refused by test trigger'; end if;
-          return new;
-        end $$;
-        create trigger mesh_test_refuse_http before insert on runs for each row execute function mesh_test_refuse_http();`);
-      try {
+      await withRefusingTrigger(store.sql, 'job:mesh:poison-http', async () => {
         const before = await store.counts();
         const batch = Array.from({ length: 50 }, (_, i) => runEvent({ runId: uuidFor(`http-atomic-${i}`), job: { namespace: 'mesh', name: i === 25 ? 'poison-http' : `fine-${i}` } }));
         const res = await postJson(`${base}/api/v1/lineage/batch`, batch, salesToken);
@@ -164,9 +158,7 @@ describe.each(CATALOG_ADAPTERS)('catalog server on $name', (adapter) => {
         expect(res.json.error.code).toBe('INTERNAL');
         expect(await store.counts()).toEqual(before);
         expect(logged.some((line) => line.includes('refused by test trigger'))).toBe(true);
-      } finally {
-        await store.sql.exec('drop trigger mesh_test_refuse_http on runs; drop function mesh_test_refuse_http();');
-      }
+      });
     });
 
     it('publishes for the token’s team, and answers 403 to another team’s product, storing nothing', async () => {

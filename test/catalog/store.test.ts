@@ -19,6 +19,7 @@ import { loadRepository } from '../../platform/repo/loadRepository.js';
 import { CATALOG_ADAPTERS } from '../support/catalogAdapters.js';
 import { writeFixtureRepository, type FixtureProduct } from '../support/fixtureRepository.js';
 import { runEvent, uuidFor } from '../support/lineageEvents.js';
+import { withRefusingTrigger } from '../support/refusingTrigger.js';
 
 const checker = EventChecker.create();
 const admin: Principal = { kind: 'direct', name: 'test' };
@@ -390,14 +391,7 @@ describe.each(CATALOG_ADAPTERS)('catalog store on $name', (adapter) => {
 
       it('stores nothing of a batch whose write fails part-way', async () => {
         // A real fault inside the statement: a trigger that refuses one job's run.
-        await store.sql.exec(`
-          create function mesh_test_refuse() returns trigger language plpgsql as $$
-          begin
-            if new.job_key = 'job:mesh:poison' then raise exception 'refused by test trigger'; end if;
-            return new;
-          end $$;
-          create trigger mesh_test_refuse before insert on runs for each row execute function mesh_test_refuse();`);
-        try {
+        await withRefusingTrigger(store.sql, 'job:mesh:poison', async () => {
           const before = await store.counts();
           const good = Array.from({ length: 20 }, (_, i) => runEvent({ runId: uuidFor(`atomic-${i}`), job: { namespace: 'mesh', name: `atomic.${i}` } }));
           const poison = runEvent({ runId: uuidFor('atomic-poison'), job: { namespace: 'mesh', name: 'poison' } });
@@ -411,9 +405,7 @@ describe.each(CATALOG_ADAPTERS)('catalog store on $name', (adapter) => {
           expect(settled.map((s) => s.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
           expect((await store.counts()).events).toBe(before.events + 10);
           expect(await store.sql.query('select count(*)::int as n from runs where job_key = $1', ['job:mesh:poison'])).toEqual([{ n: 0 }]);
-        } finally {
-          await store.sql.exec('drop trigger mesh_test_refuse on runs; drop function mesh_test_refuse();');
-        }
+        });
       });
 
       it('audits each request that stored something, with the team and the count', async () => {
