@@ -218,15 +218,7 @@ create table lineage_events (
   received_by  text
 );
 create unique index lineage_events_hash on lineage_events (event_hash);
--- Payloads are compressed with lz4 where the server has it (several times cheaper than the default pglz on
--- ingestion); PGlite has not, and keeps the default.
-do $$
-begin
-  alter table lineage_events alter column payload set compression lz4;
-exception when others then
-  null;
-end
-$$;
+
 create index lineage_events_run on lineage_events (run_id, event_time) where run_id is not null;
 create index lineage_events_job on lineage_events (job_key, event_time) where job_key is not null;
 
@@ -329,5 +321,17 @@ end
 $$;
 create trigger audit_log_append_only before update or delete on audit_log
   for each statement execute function mesh_audit_log_append_only();
+
+-- What ingestion writes on every event (payloads, facets) is compressed with lz4 where the server has it,
+-- several times cheaper than the default pglz; PGlite has not, and keeps the default.
+do $$
+begin
+  alter table lineage_events alter column payload set compression lz4;
+  alter table lineage_nodes alter column facets set compression lz4;
+  alter table runs alter column facets set compression lz4;
+exception when feature_not_supported or invalid_parameter_value then
+  null;
+end
+$$;
 `,
 };
