@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { NotFoundError, TransientError } from '../../platform/errors.js';
+import { NotFoundError, TransientError, UsageError } from '../../platform/errors.js';
 import { EventChecker } from '../ingest/checkEvent.js';
 import { LineageIngestor } from '../ingest/LineageIngestor.js';
 import { LineageWriter, type LineageWriterOptions } from '../ingest/LineageWriter.js';
@@ -22,6 +22,14 @@ export interface BodyLimits {
   /** Anything else (default 1 MiB). */
   readonly other: number;
 }
+
+/** Why a server could not listen, in the words of its flags. */
+const LISTEN_FAILURES: Readonly<Record<string, (port: number, host: string) => string>> = {
+  EADDRINUSE: (port, host) => `port ${port} on ${host} is in use; choose another with --port`,
+  EACCES: (port) => `port ${port} needs privileges; choose one above 1023 with --port`,
+  EADDRNOTAVAIL: (_port, host) => `${host} is not an address of this machine; see --host`,
+  ENOTFOUND: (_port, host) => `host ${host} is unknown; see --host`,
+};
 
 export const DEFAULT_BODY_LIMITS: BodyLimits = { event: 8 << 20, batch: 32 << 20, publish: 64 << 20, other: 1 << 20 };
 
@@ -111,9 +119,13 @@ export class CatalogServer {
   /** Starts listening; resolves with the URL (port 0 picks a free port). */
   listen(port: number, host: string): Promise<{ url: string; port: number }> {
     return new Promise((resolve, reject) => {
-      this.http.once('error', reject);
+      const failed = (error: NodeJS.ErrnoException) => {
+        const reason = LISTEN_FAILURES[error.code ?? '']?.(port, host);
+        reject(reason === undefined ? error : new UsageError(reason, { cause: error }));
+      };
+      this.http.once('error', failed);
       this.http.listen(port, host, () => {
-        this.http.off('error', reject);
+        this.http.off('error', failed);
         const address = this.http.address() as AddressInfo;
         const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
         resolve({ url: `http://${shownHost}:${address.port}`, port: address.port });

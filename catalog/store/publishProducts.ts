@@ -1,6 +1,6 @@
 import { ConflictError, ForbiddenError } from '../../platform/errors.js';
 import type { ContractChange, ContractDiffer } from '../publish/ContractDiffer.js';
-import type { PreparedPublish } from '../publish/preparePublish.js';
+import type { ContractFieldSummary, PreparedPublish } from '../publish/preparePublish.js';
 import { datasetKey, productKey } from '../lineageKeys.js';
 import type { Principal } from './Principal.js';
 import { principalLabel, principalTeam } from './Principal.js';
@@ -184,16 +184,17 @@ async function writeContracts(tx: SqlExecutor, rows: readonly Record<string, unk
     [doc],
   );
   await tx.query('delete from contract_fields where contract_path = any($1::text[])', [rows.map((r) => r['path'])]);
+  const fields = rows.flatMap((r) =>
+    (r['fields'] as readonly ContractFieldSummary[]).map((f, position) => ({ ...f, path: r['path'], position, enum: undefined })),
+  );
   await tx.query(
     `insert into contract_fields (contract_path, name, position, type, nullable, required, format, description, pii, classification, primary_key, is_unique, search)
-     select c.path, f.value ->> 'name', f.position::int - 1, f.value ->> 'type', (f.value ->> 'nullable')::boolean,
-            (f.value ->> 'required')::boolean, f.value ->> 'format', f.value ->> 'description', (f.value ->> 'pii')::boolean,
-            f.value ->> 'classification', (f.value ->> 'primaryKey')::boolean, (f.value ->> 'unique')::boolean,
-            setweight(to_tsvector('english', f.value ->> 'search'), 'A')
-              || setweight(to_tsvector('english', coalesce(f.value ->> 'description', '')), 'B')
-       from jsonb_to_recordset($1::jsonb) as c(path text, fields jsonb)
-       cross join lateral jsonb_array_elements(c.fields) with ordinality as f(value, position)`,
-    [doc],
+     select path, name, position, type, nullable, required, format, description, pii, classification, "primaryKey", "unique",
+            setweight(to_tsvector('english', search), 'A') || setweight(to_tsvector('english', coalesce(description, '')), 'B')
+       from jsonb_to_recordset($1::jsonb)
+         as f(path text, name text, position int, type text, nullable boolean, required boolean, format text, description text,
+              pii boolean, classification text, "primaryKey" boolean, "unique" boolean, search text)`,
+    [JSON.stringify(fields)],
   );
 }
 

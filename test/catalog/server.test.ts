@@ -226,6 +226,18 @@ describe('mounted handlers, --auth-reads and graceful shutdown', () => {
     }
   });
 
+  it('says which flag to change when it cannot listen', async () => {
+    const first = new CatalogServer({ store });
+    const { port } = await first.listen(0, '127.0.0.1');
+    const second = new CatalogServer({ store });
+    try {
+      await expect(second.listen(port, '127.0.0.1')).rejects.toThrow(new RegExp(`port ${port} on 127.0.0.1 is in use; choose another with --port`));
+    } finally {
+      await first.close();
+      await second.close();
+    }
+  });
+
   it('finishes a request in flight on close, and stops accepting new connections', async () => {
     let open!: () => void;
     const release = new Promise<void>((resolve) => (open = resolve));

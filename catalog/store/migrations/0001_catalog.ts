@@ -322,13 +322,21 @@ $$;
 create trigger audit_log_append_only before update or delete on audit_log
   for each statement execute function mesh_audit_log_append_only();
 
--- What ingestion writes on every event (payloads, facets) is compressed with lz4 where the server has it,
--- several times cheaper than the default pglz; PGlite has not, and keeps the default.
+-- Documents (payloads, facets, manifests, schemas) and search vectors are compressed with lz4 where the server
+-- has it: several times cheaper to write than the default pglz, for every event and every publication. PGlite
+-- has not, and keeps the default.
 do $$
+declare
+  c record;
 begin
-  alter table lineage_events alter column payload set compression lz4;
-  alter table lineage_nodes alter column facets set compression lz4;
-  alter table runs alter column facets set compression lz4;
+  for c in
+    select table_name, column_name from information_schema.columns
+     where table_schema = current_schema() and data_type in ('jsonb', 'tsvector')
+       and table_name in ('lineage_nodes', 'lineage_edges', 'products', 'product_versions', 'contracts', 'contract_versions',
+                          'contract_fields', 'lineage_events', 'runs', 'quality_results', 'sla_status', 'audit_log')
+  loop
+    execute format('alter table %I alter column %I set compression lz4', c.table_name, c.column_name);
+  end loop;
 exception when feature_not_supported or invalid_parameter_value then
   null;
 end
