@@ -1,0 +1,49 @@
+import type { IngestBatch } from '../ingest/IngestBatch.js';
+import type { PublishOutcome } from './publishProducts.js';
+import type { AuditEntry, AuditQuery } from './auditLog.js';
+import type { Principal } from './Principal.js';
+import type { SqlClient } from './SqlClient.js';
+import type { CreatedToken, TokenPrincipal, TokenRecord } from './tokens.js';
+
+/** Rows per table, for `mesh serve`'s banner, tests and benchmarks. */
+export interface CatalogCounts {
+  readonly products: number;
+  readonly productVersions: number;
+  readonly contracts: number;
+  readonly contractVersions: number;
+  readonly events: number;
+  readonly nodes: number;
+  readonly edges: number;
+  readonly runs: number;
+  readonly tokens: number;
+  readonly audit: number;
+}
+
+/**
+ * The catalog's memory. One implementation over a `SqlClient`, which is where the two adapters differ
+ * (PostgreSQL through `pg`, embedded PGlite); the SQL is the same. Every write is authorized here (a team's token
+ * writes only its team's products) and audited in the same transaction; every method throws the project's errors.
+ */
+export interface CatalogStore {
+  /** The database, for the read queries of the layers above (GraphQL). Every statement takes parameters. */
+  readonly sql: SqlClient;
+  /**
+   * Checks (`preparePublish`) and stores a publication (a `PublishBundle` as received), writing only what
+   * changed. `InvalidContentError` when it does not check, `ForbiddenError` for another team's product.
+   */
+  publish(bundle: unknown, principal: Principal): Promise<PublishOutcome>;
+  /** Stores checked OpenLineage events in one atomic statement; returns the hashes stored (not duplicates). */
+  ingestLineage(batch: IngestBatch): Promise<Set<string>>;
+  createToken(team: string, principal: Principal, description?: string): Promise<CreatedToken>;
+  /** The team of a valid, unrevoked token; `undefined` otherwise. */
+  authenticate(token: string): Promise<TokenPrincipal | undefined>;
+  revokeToken(id: number, principal: Principal): Promise<TokenRecord>;
+  listTokens(team?: string): Promise<TokenRecord[]>;
+  /** Records a data test result (`QualityResultInput`, checked); returns its id. */
+  recordQualityResult(input: unknown, principal: Principal): Promise<number>;
+  /** Records an SLA status (`SlaStatusInput`, checked); returns its id. */
+  recordSlaStatus(input: unknown, principal: Principal): Promise<number>;
+  auditLog(query?: AuditQuery): Promise<AuditEntry[]>;
+  counts(): Promise<CatalogCounts>;
+  close(): Promise<void>;
+}

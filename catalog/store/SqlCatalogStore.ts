@@ -1,0 +1,82 @@
+import type { IngestBatch } from '../ingest/IngestBatch.js';
+import type { ContractDiffer } from '../publish/ContractDiffer.js';
+import { preparePublish } from '../publish/preparePublish.js';
+import { readAuditLog, type AuditQuery } from './auditLog.js';
+import type { CatalogCounts, CatalogStore } from './CatalogStore.js';
+import { ingestLineage } from './ingestLineage.js';
+import type { Principal } from './Principal.js';
+import { publishProducts } from './publishProducts.js';
+import { recordQualityResult, recordSlaStatus } from './qualityResults.js';
+import type { SqlClient } from './SqlClient.js';
+import { authenticateToken, createToken, listTokens, revokeToken } from './tokens.js';
+
+export interface CatalogStoreOptions {
+  /** The compatibility engine's diff, to store the changes between contract versions (see `ContractDiffer`). */
+  readonly contractDiffer?: ContractDiffer | undefined;
+}
+
+/** The catalog store over either adapter. */
+export class SqlCatalogStore implements CatalogStore {
+  constructor(
+    readonly sql: SqlClient,
+    private readonly options: CatalogStoreOptions = {},
+  ) {}
+
+  async publish(bundle: unknown, principal: Principal) {
+    const prepared = preparePublish(bundle);
+    return this.sql.transaction((tx) => publishProducts(tx, prepared, principal, this.options.contractDiffer));
+  }
+
+  ingestLineage(batch: IngestBatch) {
+    return ingestLineage(this.sql, batch);
+  }
+
+  createToken(team: string, principal: Principal, description?: string) {
+    return this.sql.transaction((tx) => createToken(tx, team, principal, description));
+  }
+
+  authenticate(token: string) {
+    return authenticateToken(this.sql, token);
+  }
+
+  revokeToken(id: number, principal: Principal) {
+    return this.sql.transaction((tx) => revokeToken(tx, id, principal));
+  }
+
+  listTokens(team?: string) {
+    return listTokens(this.sql, team);
+  }
+
+  recordQualityResult(input: unknown, principal: Principal) {
+    return this.sql.transaction((tx) => recordQualityResult(tx, input, principal));
+  }
+
+  recordSlaStatus(input: unknown, principal: Principal) {
+    return this.sql.transaction((tx) => recordSlaStatus(tx, input, principal));
+  }
+
+  auditLog(query?: AuditQuery) {
+    return readAuditLog(this.sql, query);
+  }
+
+  async counts(): Promise<CatalogCounts> {
+    const rows = await this.sql.query<CatalogCounts>(
+      `select (select count(*)::int from products) as products,
+              (select count(*)::int from product_versions) as "productVersions",
+              (select count(*)::int from contracts) as contracts,
+              (select count(*)::int from contract_versions) as "contractVersions",
+              (select count(*)::int from lineage_events) as events,
+              (select count(*)::int from lineage_nodes) as nodes,
+              (select count(*)::int from lineage_edges) as edges,
+              (select count(*)::int from runs) as runs,
+              (select count(*)::int from api_tokens) as tokens,
+              (select count(*)::int from audit_log) as audit`,
+      [],
+    );
+    return rows[0]!;
+  }
+
+  close() {
+    return this.sql.close();
+  }
+}

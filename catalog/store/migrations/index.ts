@@ -1,0 +1,7 @@
+import type { Migration } from './Migration.js';
+import { migration as catalog } from './0001_catalog.js';
+
+export type { Migration } from './Migration.js';
+
+/** Every migration, in the order they apply. */
+export const MIGRATIONS: readonly Migration[] = [catalog];

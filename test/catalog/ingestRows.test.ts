@@ -1,0 +1,173 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { EventChecker } from '../../catalog/ingest/checkEvent.js';
+import { IngestBatch } from '../../catalog/ingest/IngestBatch.js';
+import type { RunRow, RunState } from '../../catalog/ingest/LineageRows.js';
+import { mergeFacets, mergeRunRows, RUN_STATE_RANK } from '../../catalog/ingest/mergeRows.js';
+import { InvalidContentError } from '../../catalog/errors.js';
+import { canonicalJson } from '../../catalog/util/canonicalJson.js';
+import { inspectJson } from '../../catalog/util/inspectJson.js';
+import { InputError } from '../../platform/errors.js';
+import { generateEvents, runEvent, uuidFor } from '../support/lineageEvents.js';
+
+const checker = EventChecker.create();
+
+describe('canonicalJson', () => {
+  it('ignores key order and spacing, keeps array order', () => {
+    expect(canonicalJson(JSON.parse('{ "b": [2, 1], "a": {"y": null, "x": "é"} }'))).toBe('{"a":{"x":"é","y":null},"b":[2,1]}');
+    expect(canonicalJson({ a: 1, b: 2 })).toBe(canonicalJson({ b: 2, a: 1 }));
+    expect(canonicalJson([1, 2])).not.toBe(canonicalJson([2, 1]));
+  });
+});
+
+describe('inspectJson', () => {
+  it.each([
+    [{ a: 'fine', b: ['ok', { c: 'emoji 🎉' }] }, []],
+    [{ a: ['x', 'nul\u0000', 'nul\u0000'] }, [['unstorable-text', '/a/1']]],
+    [{ 'lone\ud800': 1 }, [['unstorable-text', '/lone\ud800']]],
+    [{ a: { b: 'tail \udc00' } }, [['unstorable-text', '/a/b']]],
+    [JSON.parse('{"x": {"__proto__": {"p": 1}}}'), [['unsafe-key', '/x/__proto__']]],
+    [{ a: { b: { c: { d: 1 } } } }, [['too-deep', '/a/b/c']]],
+  ])('%j', (value, expected) => {
+    expect(inspectJson(value, 3).map((f) => [f.kind, f.pointer])).toEqual(expected);
+  });
+});
+
+describe('EventChecker', () => {
+  it('accepts every generated benchmark event (they conform to the spec)', () => {
+    for (const event of generateEvents(60, { jobs: 7 })) expect(() => checker.check(event)).not.toThrow();
+    for (const type of ['RUNNING', 'FAIL', 'ABORT', 'OTHER'] as const) expect(() => checker.check(runEvent({ runId: uuidFor(type), eventType: type, parentRunId: uuidFor('parent') }))).not.toThrow();
+  });
+
+  it.each([
+    ['an array', [], InputError, undefined],
+    ['null', null, InputError, undefined],
+    ['a missing runId', { ...runEvent({ runId: uuidFor('x') }), run: {} }, InvalidContentError, '/run'],
+    ['a run id that is not a UUID', runEvent({ runId: 'run-1' }), InvalidContentError, '/run/runId'],
+    ['a facet that breaks its own schema', runEvent({ runId: uuidFor('x'), runFacets: { nominalTime: { _producer: 'https://x', _schemaURL: 'https://x' } } }), InvalidContentError, '/run/facets/nominalTime'],
+    ['a "__proto__" key', JSON.parse('{"__proto__": {"polluted": true}}'), InvalidContentError, '/__proto__'],
+    ['a NUL character', runEvent({ runId: uuidFor('x'), job: { namespace: 'mesh', name: 'nul\u0000' } }), InvalidContentError, '/job/name'],
+    ['a leap second', runEvent({ runId: uuidFor('x'), eventTime: '2016-12-31T23:59:60Z' }), InvalidContentError, '/eventTime'],
+  ])('refuses %s, saying where', (_name, value, type, pointer) => {
+    const error = (() => {
+      try {
+        checker.check(value);
+      } catch (e) {
+        return e;
+      }
+      return undefined;
+    })();
+    expect(error).toBeInstanceOf(type);
+    if (pointer !== undefined) expect((error as InvalidContentError).violations.map((v) => v.pointer)).toContain(pointer);
+  });
+
+  it('refuses nesting deeper than the limit without overflowing the stack', () => {
+    let deep: unknown = {};
+    for (let i = 0; i < 100_000; i++) deep = { d: deep };
+    const event = runEvent({ runId: uuidFor('deep'), runFacets: { custom: { _producer: 'https://x', _schemaURL: 'https://x', deep } } });
+    expect(() => checker.check(event)).toThrow(/nesting deeper than 64 levels/);
+  });
+
+  it('derives keys, states and times from an event', () => {
+    const event = checker.check(runEvent({ runId: uuidFor('a').toUpperCase(), eventType: 'FAIL', eventTime: '2026-11-26T12:00:00+02:00', parentRunId: uuidFor('p') }));
+    expect(event.kind).toBe('run');
+    expect(event.eventTime).toBe('2026-11-26T10:00:00.000Z');
+    expect(event.jobKey).toBe('job:mesh:sales.orders');
+    expect(event.run).toMatchObject({
+      id: uuidFor('a'),
+      state: 'FAIL',
+      rank: 3,
+      startedAt: null,
+      endedAt: '2026-11-26T10:00:00.000Z',
+      errorMessage: 'rejected records exceed the completeness SLA',
+      parentRunId: uuidFor('p'),
+      nominalStart: '2026-11-26T00:00:00.000Z',
+    });
+    expect(event.nodes.map((n) => n.key).sort()).toEqual([
+      'dataset:postgres://crm:5432:crm.public.orders',
+      'dataset:postgres://warehouse:5432:gold.sales_orders',
+      'field:postgres://crm:5432:crm.public.orders:field_1',
+      'field:postgres://crm:5432:crm.public.orders:field_2',
+      'field:postgres://crm:5432:crm.public.orders:field_3',
+      'field:postgres://crm:5432:crm.public.orders:id',
+      'field:postgres://warehouse:5432:gold.sales_orders:field_1',
+      'field:postgres://warehouse:5432:gold.sales_orders:field_2',
+      'field:postgres://warehouse:5432:gold.sales_orders:field_3',
+      'field:postgres://warehouse:5432:gold.sales_orders:id',
+      'job:mesh:sales.orders',
+    ]);
+    expect(event.run!.stamp).toBe(`2026-11-26T10:00:00.000Z|${event.hash}`);
+  });
+
+  it('normalizes DatasetEvents and JobEvents', () => {
+    const base = { eventTime: '2026-11-26T10:00:00Z', producer: 'https://x/y' };
+    const dataset = checker.check({ ...base, schemaURL: 'https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/DatasetEvent', dataset: { namespace: 'pg://a', name: 't' } });
+    expect([dataset.kind, dataset.datasetKey, dataset.jobKey, dataset.run]).toEqual(['dataset', 'dataset:pg://a:t', null, undefined]);
+    const job = checker.check({ ...base, schemaURL: 'https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/JobEvent', job: { namespace: 'n', name: 'j' }, inputs: [{ namespace: 'pg://a', name: 't' }] });
+    expect([job.kind, job.jobKey, job.edges.map((e) => `${e.source} ${e.kind} ${e.target}`)]).toEqual(['job', 'job:n:j', ['dataset:pg://a:t reads job:n:j']]);
+  });
+});
+
+describe('merging', () => {
+  const states = Object.keys(RUN_STATE_RANK) as RunState[];
+  const runRow = fc
+    .record({
+      state: fc.constantFrom(...states),
+      minute: fc.integer({ min: 0, max: 59 }),
+      hash: fc.constantFrom('a', 'b', 'c'),
+      facetKeys: fc.subarray(['x', 'y', 'z']),
+      parent: fc.option(fc.constantFrom('1', '2'), { nil: null }),
+    })
+    .map(({ state, minute, hash, facetKeys, parent }): RunRow => {
+      const time = `2026-11-26T10:${String(minute).padStart(2, '0')}:00.000Z`;
+      const stamp = `${time}|${hash}`;
+      const rank = RUN_STATE_RANK[state];
+      return {
+        id: 'r',
+        job: 'job:a:b',
+        state,
+        rank,
+        stamp,
+        stateTime: time,
+        startedAt: state === 'START' ? time : null,
+        endedAt: rank === 3 ? time : null,
+        errorMessage: state === 'FAIL' ? `error ${stamp}` : null,
+        firstEventAt: time,
+        lastEventAt: time,
+        parentRunId: parent,
+        nominalStart: null,
+        nominalEnd: null,
+        facets: Object.fromEntries(facetKeys.map((k) => [k, stamp])),
+        stamps: Object.fromEntries(facetKeys.map((k) => [k, stamp])),
+      };
+    });
+
+  it('merges runs commutatively, associatively and idempotently (arrival order and repeats do not matter)', () => {
+    fc.assert(
+      fc.property(runRow, runRow, runRow, (a, b, c) => {
+        expect(mergeRunRows(a, b)).toEqual(mergeRunRows(b, a));
+        expect(mergeRunRows(mergeRunRows(a, b), c)).toEqual(mergeRunRows(a, mergeRunRows(b, c)));
+        expect(mergeRunRows(a, a)).toEqual(a);
+      }),
+    );
+  });
+
+  it('keeps, per facet key, the value with the greatest stamp', () => {
+    expect(mergeFacets({ a: 1, b: 1 }, { a: '2', b: '1' }, { b: 2, c: 2 }, { b: '2', c: '2' })).toEqual({ facets: { a: 1, b: 2, c: 2 }, stamps: { a: '2', b: '2', c: '2' } });
+    expect(mergeFacets({ toString: 1 }, { toString: '3' }, { toString: 2 }, { toString: '2' }).facets).toEqual({ toString: 1 });
+  });
+
+  it('folds a batch into one row per node, edge and run, and counts each event once', () => {
+    const runId = uuidFor('fold');
+    const start = checker.check(runEvent({ runId, eventType: 'START', eventTime: '2026-11-26T10:00:00Z' }));
+    const complete = checker.check(runEvent({ runId, eventType: 'COMPLETE', eventTime: '2026-11-26T10:05:00Z' }));
+    const batch = new IngestBatch();
+    batch.add({ principal: { kind: 'direct', name: 't' }, target: 'batch', events: [complete, start, complete] });
+    const document = JSON.parse(batch.toJson());
+    expect(document.events).toHaveLength(2);
+    expect(document.runs).toHaveLength(1);
+    expect(document.runs[0]).toMatchObject({ state: 'COMPLETE', startedAt: '2026-11-26T10:00:00.000Z', endedAt: '2026-11-26T10:05:00.000Z' });
+    expect(new Set(document.nodes.map((n: { key: string }) => n.key)).size).toBe(document.nodes.length);
+    expect(batch.outcomes(new Set([complete.hash]))).toEqual([['stored', 'duplicate', 'duplicate']]);
+  });
+});

@@ -1,0 +1,54 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+
+/** The built CLI (`npm test` builds before it runs the suites). */
+export const MESH_BIN = join(import.meta.dirname, '..', '..', 'dist', 'platform', 'cli', 'bin.js');
+
+function requireBuild(): void {
+  if (!existsSync(MESH_BIN)) throw new Error(`${MESH_BIN} is missing: run npm run build (npm test does) before this suite`);
+}
+
+/** Runs `mesh <args>` to completion. */
+export function runMesh(args: readonly string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  requireBuild();
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [MESH_BIN, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c));
+    child.stderr.on('data', (c: Buffer) => (stderr += c));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+export interface ServeProcess {
+  readonly child: ChildProcess;
+  readonly url: string;
+  /** Resolves with the exit code once the process has exited. */
+  readonly exited: Promise<number | null>;
+  readonly stderr: () => string;
+}
+
+/** Starts `mesh serve --port 0 --format json <args>` and waits for it to listen. */
+export async function startServe(args: readonly string[]): Promise<ServeProcess> {
+  requireBuild();
+  const child = spawn(process.execPath, [MESH_BIN, 'serve', '--port', '0', '--format', 'json', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr!.on('data', (c: Buffer) => (stderr += c));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const lines = createInterface({ input: child.stdout! });
+  const url = await new Promise<string>((resolve, reject) => {
+    lines.once('line', (line) => {
+      try {
+        resolve((JSON.parse(line) as { url: string }).url);
+      } catch {
+        reject(new Error(`mesh serve printed ${line}`));
+      }
+    });
+    void exited.then((code) => reject(new Error(`mesh serve exited with ${code}: ${stderr}`)));
+  });
+  return { child, url, exited, stderr: () => stderr };
+}
