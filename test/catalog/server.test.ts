@@ -1,3 +1,6 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CatalogServer } from '../../catalog/server/CatalogServer.js';
@@ -9,6 +12,7 @@ import { CATALOG_ADAPTERS } from '../support/catalogAdapters.js';
 import { postJson, send, streamLarge } from '../support/httpRequest.js';
 import { runEvent, uuidFor } from '../support/lineageEvents.js';
 import { withRefusingTrigger } from '../support/refusingTrigger.js';
+import { writeFixtureRepository } from '../support/fixtureRepository.js';
 
 const admin = { kind: 'direct', name: 'test' } as const;
 const FIFTY_MB = 50 * 1024 * 1024;
@@ -162,7 +166,11 @@ describe.each(CATALOG_ADAPTERS)('catalog server on $name', (adapter) => {
     });
 
     it('publishes for the token’s team, and answers 403 to another team’s product, storing nothing', async () => {
-      const bundle = buildPublishBundle(await loadRepository('.'));
+      // A repository of its own: the example mesh may change without this test noticing.
+      const root = await mkdtemp(join(tmpdir(), 'mesh-server-publish-'));
+      await writeFixtureRepository(root, [{ domain: 'sales', name: 'orders', team: 'sales-analytics', version: '2.1.0' }]);
+      const bundle = buildPublishBundle(await loadRepository(root));
+      await rm(root, { recursive: true, force: true });
       const before = await store.counts();
       const refused = await postJson(`${base}/api/v1/publish`, bundle, otherToken);
       expect(refused.status).toBe(403);
