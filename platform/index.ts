@@ -41,6 +41,7 @@ export { REPOSITORY_RULES, type RepositoryRule } from './repo/rules/index.js';
 export * from './pipeline/index.js';
 export { generateTypes, type GeneratedModule } from './types/generateTypes.js';
 
+export * from './db/index.js';
 export * from './warehouse/index.js';
 
 export {

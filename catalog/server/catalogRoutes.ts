@@ -22,7 +22,7 @@ export function catalogRoutes(server: CatalogServer, store: CatalogStore): Route
       access: 'open',
       async handle() {
         await store.sql.query('select 1', []);
-        return { status: 200, body: { status: 'ok', database: store.sql.dialect } };
+        return { status: 200, body: { status: 'ok', database: store.sql.kind } };
       },
     },
     {

@@ -2,7 +2,7 @@ import type { IngestBatch } from '../ingest/IngestBatch.js';
 import type { PublishOutcome } from './publishProducts.js';
 import type { AuditEntry, AuditQuery } from './auditLog.js';
 import type { Principal } from './Principal.js';
-import type { SqlClient } from './SqlClient.js';
+import type { SqlClient } from '../../platform/db/SqlClient.js';
 import type { CreatedToken, TokenPrincipal, TokenRecord } from './tokens.js';
 
 /** Rows per table, for `mesh serve`'s banner, tests and benchmarks. */

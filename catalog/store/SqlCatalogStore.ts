@@ -7,7 +7,7 @@ import { ingestLineage } from './ingestLineage.js';
 import type { Principal } from './Principal.js';
 import { publishProducts } from './publishProducts.js';
 import { recordQualityResult, recordSlaStatus } from './qualityResults.js';
-import type { SqlClient } from './SqlClient.js';
+import type { SqlClient } from '../../platform/db/SqlClient.js';
 import { authenticateToken, createToken, listTokens, revokeToken } from './tokens.js';
 
 export interface CatalogStoreOptions {
@@ -60,7 +60,7 @@ export class SqlCatalogStore implements CatalogStore {
   }
 
   async counts(): Promise<CatalogCounts> {
-    const rows = await this.sql.query<CatalogCounts>(
+    const rows = (await this.sql.query<CatalogCounts>(
       `select (select count(*)::int from products) as products,
               (select count(*)::int from product_versions) as "productVersions",
               (select count(*)::int from contracts) as contracts,
@@ -72,7 +72,7 @@ export class SqlCatalogStore implements CatalogStore {
               (select count(*)::int from api_tokens) as tokens,
               (select count(*)::int from audit_log) as audit`,
       [],
-    );
+    )).rows;
     return rows[0]!;
   }
 

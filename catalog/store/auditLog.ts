@@ -1,6 +1,6 @@
 import type { Principal } from './Principal.js';
 import { principalLabel, principalTeam } from './Principal.js';
-import type { SqlExecutor } from './SqlClient.js';
+import type { SqlClient } from '../../platform/db/SqlClient.js';
 
 /** One audit log entry. */
 export interface AuditEntry {
@@ -27,7 +27,7 @@ export interface AuditQuery {
 }
 
 /** Appends one audit entry inside the caller's transaction. */
-export async function audit(tx: SqlExecutor, principal: Principal, action: string, target: string, detail: Record<string, unknown> = {}): Promise<void> {
+export async function audit(tx: SqlClient, principal: Principal, action: string, target: string, detail: Record<string, unknown> = {}): Promise<void> {
   await tx.query('insert into audit_log (team, token_id, principal, action, target, detail) values ($1, $2, $3, $4, $5, $6)', [
     principalTeam(principal),
     principal.kind === 'token' ? principal.tokenId : null,
@@ -38,14 +38,14 @@ export async function audit(tx: SqlExecutor, principal: Principal, action: strin
   ]);
 }
 
-export async function readAuditLog(executor: SqlExecutor, query: AuditQuery = {}): Promise<AuditEntry[]> {
+export async function readAuditLog(executor: SqlClient, query: AuditQuery = {}): Promise<AuditEntry[]> {
   const limit = Math.max(1, Math.min(10_000, Math.trunc(query.limit ?? 100)));
-  return executor.query<AuditEntry>(
+  return (await executor.query<AuditEntry>(
     `select id, at, team, token_id as "tokenId", principal, action, target, detail
        from audit_log
       where ($1::text is null or team = $1) and ($2::text is null or action = $2) and ($3::text is null or target = $3)
       order by id desc
       limit $4`,
     [query.team ?? null, query.action ?? null, query.target ?? null, limit],
-  );
+  )).rows;
 }

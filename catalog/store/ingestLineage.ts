@@ -1,6 +1,6 @@
 import type { IngestBatch } from '../ingest/IngestBatch.js';
 import { retryTransient } from './retryTransient.js';
-import type { SqlExecutor } from './SqlClient.js';
+import type { SqlClient } from '../../platform/db/SqlClient.js';
 
 /**
  * Stores a batch of OpenLineage events in one statement, hence one round trip and one atomic write: the raw
@@ -109,9 +109,9 @@ audit_rows as (
 select coalesce((select array_agg(hash) from ev), '{}') as stored`;
 
 /** Runs the ingestion statement for a batch; returns the hashes it stored (the others were duplicates). */
-export async function ingestLineage(executor: SqlExecutor, batch: IngestBatch): Promise<Set<string>> {
+export async function ingestLineage(executor: SqlClient, batch: IngestBatch): Promise<Set<string>> {
   const json = batch.toJson();
   // A single statement commits or fails as a whole; a deadlock with a concurrent batch is retried.
-  const rows = await retryTransient(() => executor.query<{ stored: string[] }>(INGEST_SQL, [json], { name: 'mesh_ingest_lineage_v1' }));
+  const { rows } = await retryTransient(() => executor.query<{ stored: string[] }>(INGEST_SQL, [json], { name: 'mesh_ingest_lineage_v1' }));
   return new Set(rows[0]?.stored ?? []);
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { ConflictError } from '../../platform/errors.js';
 import { MIGRATIONS, type Migration } from './migrations/index.js';
-import type { SqlClient } from './SqlClient.js';
+import type { SqlClient } from '../../platform/db/SqlClient.js';
 
 /**
  * Key of the PostgreSQL advisory lock that serializes migrators: two `mesh serve` processes starting against
@@ -31,7 +31,7 @@ export async function migrate(client: SqlClient, migrations: readonly Migration[
       checksum   text not null,
       applied_at timestamptz not null default now()
     )`);
-    const recorded = await tx.query<{ version: number; name: string; checksum: string }>('select version, name, checksum from mesh_migrations order by version');
+    const recorded = (await tx.query<{ version: number; name: string; checksum: string }>('select version, name, checksum from mesh_migrations order by version')).rows;
     const known = new Map(ordered.map((m) => [m.version, m]));
     for (const row of recorded) {
       const migration = known.get(row.version);

@@ -1,9 +1,12 @@
 import type { DatabaseConfig } from '../config/resolveCatalogConfig.js';
 import type { CatalogStore } from './CatalogStore.js';
 import { migrate } from './migrate.js';
-import { createPgliteSqlClient } from './PgliteSqlClient.js';
-import { createPgSqlClient } from './PgSqlClient.js';
-import type { SqlClient } from './SqlClient.js';
+import { resolve } from 'node:path';
+import { createPgliteClient } from '../../platform/db/createPgliteClient.js';
+import { createPostgresClient } from '../../platform/db/createPostgresClient.js';
+import type { SqlClient } from '../../platform/db/SqlClient.js';
+import { translatingClient } from './translatingClient.js';
+import { translateDatabaseError } from './translateDatabaseError.js';
 import { SqlCatalogStore, type CatalogStoreOptions } from './SqlCatalogStore.js';
 
 export interface OpenCatalogOptions extends CatalogStoreOptions {
@@ -11,13 +14,18 @@ export interface OpenCatalogOptions extends CatalogStoreOptions {
   readonly maxConnections?: number;
 }
 
-/** Opens the adapter a configuration names. */
+/** Opens the database a configuration names, with the catalog's error translation. */
 export async function openSqlClient(config: DatabaseConfig, options: { maxConnections?: number } = {}): Promise<SqlClient> {
   switch (config.kind) {
     case 'postgres':
-      return createPgSqlClient(config.url, options.maxConnections === undefined ? {} : { maxConnections: options.maxConnections });
+      return translatingClient(createPostgresClient(config.url, { applicationName: 'mesh-catalog', ...(options.maxConnections === undefined ? {} : { max: options.maxConnections }) }));
     case 'pglite':
-      return createPgliteSqlClient(config.dataDir);
+      try {
+        const what = config.dataDir === undefined ? undefined : `the embedded catalog ${resolve(config.dataDir)}`;
+        return translatingClient(await createPgliteClient(config.dataDir, what === undefined ? {} : { what }));
+      } catch (error) {
+        throw translateDatabaseError(error);
+      }
   }
 }
 

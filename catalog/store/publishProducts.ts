@@ -4,7 +4,7 @@ import type { ContractFieldSummary, PreparedPublish } from '../publish/preparePu
 import { datasetKey, productKey } from '../lineageKeys.js';
 import type { Principal } from './Principal.js';
 import { principalLabel, principalTeam } from './Principal.js';
-import type { SqlExecutor } from './SqlClient.js';
+import type { SqlClient } from '../../platform/db/SqlClient.js';
 
 /** What publishing did to one product or contract. */
 export interface PublishedItem {
@@ -38,23 +38,23 @@ interface Existing {
  * nothing and adds no version. A team's token publishes only its team's products and contracts, and cannot
  * take over another team's (changing an owner takes direct database access). Every write is audited.
  */
-export async function publishProducts(tx: SqlExecutor, prepared: PreparedPublish, principal: Principal, differ?: ContractDiffer): Promise<PublishOutcome> {
+export async function publishProducts(tx: SqlClient, prepared: PreparedPublish, principal: Principal, differ?: ContractDiffer): Promise<PublishOutcome> {
   const productIds = prepared.products.map((p) => p.id).sort();
   const contractPaths = prepared.contracts.map((c) => c.path).sort();
   // Row locks, taken in key order, serialize concurrent publications of the same products.
   const storedProducts = byId(
-    await tx.query<Existing>(
+    (await tx.query<Existing>(
       `select id, owner_team as "ownerTeam", encode(content_hash, 'hex') as hash, current_seq as seq, version
          from products where id = any($1::text[]) order by id for update`,
       [productIds],
-    ),
+    )).rows,
   );
   const storedContracts = byId(
-    await tx.query<Existing>(
+    (await tx.query<Existing>(
       `select path as id, owner_team as "ownerTeam", encode(content_hash, 'hex') as hash, current_seq as seq, version
          from contracts where path = any($1::text[]) order by path for update`,
       [contractPaths],
-    ),
+    )).rows,
   );
 
   const team = principalTeam(principal);
@@ -82,11 +82,11 @@ export async function publishProducts(tx: SqlExecutor, prepared: PreparedPublish
     }
   }
   if (claims.size > 0) {
-    const taken = await tx.query<{ key: string; productId: string }>(
+    const taken = (await tx.query<{ key: string; productId: string }>(
       `select key, product_id as "productId" from lineage_nodes
         where key = any($1::text[]) and product_id is not null and not (product_id = any($2::text[]))`,
       [[...claims.keys()], productIds],
-    );
+    )).rows;
     if (taken.length > 0) {
       const list = taken.slice(0, 5).map((t) => `${t.key} (published by ${t.productId}, claimed by ${claims.get(t.key)})`).join(', ');
       throw new ConflictError(`an output dataset belongs to one product; already published: ${list}`);
@@ -150,21 +150,21 @@ function byId(rows: readonly Existing[]): Map<string, Existing> {
 
 /** The stored versions the differ compares new ones with; read only when there is a differ. */
 async function previousContracts(
-  tx: SqlExecutor,
+  tx: SqlClient,
   prepared: PreparedPublish,
   stored: ReadonlyMap<string, Existing>,
   differ: ContractDiffer | undefined,
 ): Promise<Map<string, { path: string; version: string | null; schema: unknown; documents: Record<string, unknown> }>> {
   const paths = differ ? prepared.contracts.filter((c) => stored.has(c.path) && stored.get(c.path)!.hash !== c.hash).map((c) => c.path) : [];
   if (paths.length === 0) return new Map();
-  const rows = await tx.query<{ path: string; version: string | null; schema: unknown; documents: Record<string, unknown> }>(
+  const rows = (await tx.query<{ path: string; version: string | null; schema: unknown; documents: Record<string, unknown> }>(
     'select path, version, schema, documents from contracts where path = any($1::text[])',
     [paths],
-  );
+  )).rows;
   return new Map(rows.map((r) => [r.path, r]));
 }
 
-async function writeContracts(tx: SqlExecutor, rows: readonly Record<string, unknown>[]): Promise<void> {
+async function writeContracts(tx: SqlClient, rows: readonly Record<string, unknown>[]): Promise<void> {
   const doc = JSON.stringify(rows);
   await tx.query(
     `with x as (
@@ -199,7 +199,7 @@ async function writeContracts(tx: SqlExecutor, rows: readonly Record<string, unk
 }
 
 async function writeProducts(
-  tx: SqlExecutor,
+  tx: SqlClient,
   changed: PreparedPublish['products'],
   items: readonly PublishedItem[],
   contractSeq: ReadonlyMap<string, number>,

@@ -4,7 +4,7 @@ import { compileInputSchema } from '../util/compileInputSchema.js';
 import { audit } from './auditLog.js';
 import type { Principal } from './Principal.js';
 import { principalLabel, principalTeam } from './Principal.js';
-import type { SqlExecutor } from './SqlClient.js';
+import type { SqlClient } from '../../platform/db/SqlClient.js';
 
 /** How an SLA promise stands. */
 export type SlaState = 'MET' | 'AT_RISK' | 'BREACHED' | 'UNKNOWN';
@@ -91,12 +91,12 @@ const checkSlaStatus = compileInputSchema<SlaStatusInput>('the SLA status', {
 });
 
 /** The product (and port) must exist, and a team's token may only record results for its own products. */
-async function authorize(tx: SqlExecutor, productId: string, port: string | null | undefined, principal: Principal): Promise<void> {
-  const rows = await tx.query<{ ownerTeam: string; hasPort: boolean }>(
+async function authorize(tx: SqlClient, productId: string, port: string | null | undefined, principal: Principal): Promise<void> {
+  const rows = (await tx.query<{ ownerTeam: string; hasPort: boolean }>(
     `select owner_team as "ownerTeam", ($2::text is null or exists (select 1 from ports where product_id = $1 and name = $2)) as "hasPort"
        from products where id = $1`,
     [productId, port ?? null],
-  );
+  )).rows;
   const row = rows[0];
   if (!row) throw new NotFoundError(`no published product ${productId}`);
   if (!row.hasPort) throw new NotFoundError(`product ${productId} has no output port ${String(port)}`);
@@ -104,10 +104,10 @@ async function authorize(tx: SqlExecutor, productId: string, port: string | null
   if (team !== null && team !== row.ownerTeam) throw new ForbiddenError(`the token of team ${team} cannot record results for ${productId}, owned by ${row.ownerTeam}`);
 }
 
-export async function recordQualityResult(tx: SqlExecutor, value: unknown, principal: Principal): Promise<number> {
+export async function recordQualityResult(tx: SqlClient, value: unknown, principal: Principal): Promise<number> {
   const input = checkQualityResult(value);
   await authorize(tx, input.productId, input.port, principal);
-  const rows = await tx.query<{ id: number }>(
+  const rows = (await tx.query<{ id: number }>(
     `insert into quality_results (product_id, port, run_id, measured_at, score, grade, records, valid, invalid, dimensions, checks, metrics, recorded_by)
      values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) returning id`,
     [
@@ -125,16 +125,16 @@ export async function recordQualityResult(tx: SqlExecutor, value: unknown, princ
       JSON.stringify(input.metrics ?? {}),
       principalTeam(principal) ?? principalLabel(principal),
     ],
-  );
+  )).rows;
   const id = rows[0]!.id;
   await audit(tx, principal, 'quality.record', productKey(input.productId), { id, port: input.port, score: input.score ?? null, grade: input.grade ?? null });
   return id;
 }
 
-export async function recordSlaStatus(tx: SqlExecutor, value: unknown, principal: Principal): Promise<number> {
+export async function recordSlaStatus(tx: SqlClient, value: unknown, principal: Principal): Promise<number> {
   const input = checkSlaStatus(value);
   await authorize(tx, input.productId, input.port, principal);
-  const rows = await tx.query<{ id: number }>(
+  const rows = (await tx.query<{ id: number }>(
     `insert into sla_status (product_id, port, measured_at, freshness_lag_seconds, freshness_max_seconds, freshness,
                              availability_percent, availability, completeness_percent, completeness, detail, recorded_by)
      values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) returning id`,
@@ -152,7 +152,7 @@ export async function recordSlaStatus(tx: SqlExecutor, value: unknown, principal
       JSON.stringify(input.detail ?? {}),
       principalTeam(principal) ?? principalLabel(principal),
     ],
-  );
+  )).rows;
   const id = rows[0]!.id;
   await audit(tx, principal, 'sla.record', productKey(input.productId), {
     id,

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { InputError, NotFoundError } from '../../platform/errors.js';
 import type { Principal } from './Principal.js';
 import { audit } from './auditLog.js';
-import type { SqlExecutor } from './SqlClient.js';
+import type { SqlClient } from '../../platform/db/SqlClient.js';
 
 /** Every token starts with this, so that secret scanners and people recognise one. */
 export const TOKEN_PREFIX = 'mesh_';
@@ -44,41 +44,41 @@ export function checkTeam(team: string): void {
   }
 }
 
-export async function createToken(tx: SqlExecutor, team: string, principal: Principal, description?: string): Promise<CreatedToken> {
+export async function createToken(tx: SqlClient, team: string, principal: Principal, description?: string): Promise<CreatedToken> {
   checkTeam(team);
   const token = TOKEN_PREFIX + randomBytes(32).toString('base64url');
-  const rows = await tx.query<TokenRecord>(
+  const rows = (await tx.query<TokenRecord>(
     `insert into api_tokens (team, token_hash, prefix, description) values ($1, decode($2, 'hex'), $3, $4) returning ${COLUMNS}`,
     [team, hashToken(token), token.slice(0, SHOWN), description ?? null],
-  );
+  )).rows;
   const record = rows[0]!;
   await audit(tx, principal, 'token.create', `team:${team}`, { token: record.id, prefix: record.prefix });
   return { token, record };
 }
 
 /** The principal of a valid, unrevoked token; `undefined` for anything else (the caller answers 401). */
-export async function authenticateToken(executor: SqlExecutor, token: string): Promise<TokenPrincipal | undefined> {
+export async function authenticateToken(executor: SqlClient, token: string): Promise<TokenPrincipal | undefined> {
   if (!TOKEN_PATTERN.test(token)) return undefined;
-  const rows = await executor.query<{ id: number; team: string }>(
+  const rows = (await executor.query<{ id: number; team: string }>(
     `select id, team from api_tokens where token_hash = decode($1, 'hex') and revoked_at is null`,
     [hashToken(token)],
     { name: 'mesh_authenticate_token' },
-  );
+  )).rows;
   const row = rows[0];
   return row ? { kind: 'token', team: row.team, tokenId: row.id } : undefined;
 }
 
-export async function revokeToken(tx: SqlExecutor, id: number, principal: Principal): Promise<TokenRecord> {
-  const rows = await tx.query<TokenRecord>(
+export async function revokeToken(tx: SqlClient, id: number, principal: Principal): Promise<TokenRecord> {
+  const rows = (await tx.query<TokenRecord>(
     `update api_tokens set revoked_at = coalesce(revoked_at, now()) where id = $1 returning ${COLUMNS}`,
     [id],
-  );
+  )).rows;
   const record = rows[0];
   if (!record) throw new NotFoundError(`no token with id ${id}`);
   await audit(tx, principal, 'token.revoke', `team:${record.team}`, { token: id });
   return record;
 }
 
-export async function listTokens(executor: SqlExecutor, team?: string): Promise<TokenRecord[]> {
-  return executor.query<TokenRecord>(`select ${COLUMNS} from api_tokens where ($1::text is null or team = $1) order by id`, [team ?? null]);
+export async function listTokens(executor: SqlClient, team?: string): Promise<TokenRecord[]> {
+  return (await executor.query<TokenRecord>(`select ${COLUMNS} from api_tokens where ($1::text is null or team = $1) order by id`, [team ?? null])).rows;
 }

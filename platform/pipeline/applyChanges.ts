@@ -1,4 +1,4 @@
-import { quoteIdent, quoteLiteral, quoteTable, type SqlClient } from '../warehouse/SqlClient.js';
+import { quoteIdent, quoteLiteral, quoteTable, type SqlClient } from '../db/SqlClient.js';
 import type { TableName } from '../warehouse/portTable.js';
 import { LOAD_REJECTS } from './loadFile.js';
 import { BATCH, keepPublishedVersions, keyJoin, REJECTED_KEYS } from './mergeBatch.js';

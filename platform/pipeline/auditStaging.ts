@@ -1,6 +1,6 @@
 import type { QualityReport } from '../quality/QualityReport.js';
 import type { Repository } from '../repo/Repository.js';
-import type { SqlClient } from '../warehouse/SqlClient.js';
+import type { SqlClient } from '../db/SqlClient.js';
 import type { TableName } from '../warehouse/portTable.js';
 import { LOAD_REJECTS } from './loadFile.js';
 import type { StepPlan } from './planStep.js';

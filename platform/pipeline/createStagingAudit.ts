@@ -1,6 +1,6 @@
 import { assessPort } from '../quality/assessPort.js';
 import { deadLetterTableFor, notRejectedSql, type DeadLetterTableTarget } from '../quality/deadLetter/DeadLetterTable.js';
-import { quoteTable, type SqlClient } from '../warehouse/SqlClient.js';
+import { quoteTable, type SqlClient } from '../db/SqlClient.js';
 import { auditFailure, tableLabel, type AuditReport, type AuditRequest, type StagingAudit } from './auditStaging.js';
 import { LOAD_REJECTS } from './loadFile.js';
 import type { CheckOutcome } from './RunSummary.js';

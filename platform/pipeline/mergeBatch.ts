@@ -1,4 +1,4 @@
-import { quoteIdent, quoteTable, type SqlClient } from '../warehouse/SqlClient.js';
+import { quoteIdent, quoteTable, type SqlClient } from '../db/SqlClient.js';
 import type { TableName } from '../warehouse/portTable.js';
 
 /** The temporary table an incremental step or a CDC load builds its new rows in. */

@@ -5,7 +5,7 @@ import { InputError } from '../errors.js';
 import type { FileLoad, PipelineStep } from '../manifest/DataProductManifest.js';
 import type { Product, Repository } from '../repo/Repository.js';
 import { portTable, type TableName } from '../warehouse/portTable.js';
-import { quoteTable } from '../warehouse/SqlClient.js';
+import { quoteTable } from '../db/SqlClient.js';
 import { jsonKind, portColumns, type PortColumn } from './PortColumn.js';
 import { besideTable } from './relations.js';
 import { findSqlRefs, replaceSqlRefs } from './sqlRefs.js';

@@ -1,6 +1,6 @@
 import { ConflictError } from '../errors.js';
 import type { RecordField } from '../contract/recordFields.js';
-import { quoteIdent, quoteLiteral, quoteTable, type SqlClient } from '../warehouse/SqlClient.js';
+import { quoteIdent, quoteLiteral, quoteTable, type SqlClient } from '../db/SqlClient.js';
 import type { TableName } from '../warehouse/portTable.js';
 import { applyGrants, dependentViews, dropRelation, readGrants, relationColumns, relationKind } from './relations.js';
 

@@ -1,4 +1,4 @@
-import { quoteIdent, quoteTable, type SqlClient } from '../warehouse/SqlClient.js';
+import { quoteIdent, quoteTable, type SqlClient } from '../db/SqlClient.js';
 import type { TableName } from '../warehouse/portTable.js';
 
 /** What a name in the warehouse is: a table, a view, or nothing yet. */

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { errorMessage, NotFoundError } from '../errors.js';
 import type { Repository } from '../repo/Repository.js';
-import type { SqlClient } from '../warehouse/SqlClient.js';
+import type { SqlClient } from '../db/SqlClient.js';
 import type { StagingAudit } from './auditStaging.js';
 import type { PipelineObserver } from './PipelineObserver.js';
 import { declaredKind, planStep, type StepPlan } from './planStep.js';

@@ -1,4 +1,4 @@
-import type { SqlClient } from '../warehouse/SqlClient.js';
+import type { SqlClient } from '../db/SqlClient.js';
 
 /** The SQLSTATE `pg_temp.mesh_reject` raises: class 22 (data exception), like a failed cast. */
 export const REJECT_SQLSTATE = '22023';

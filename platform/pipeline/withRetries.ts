@@ -1,4 +1,4 @@
-import { isTransientError } from '../warehouse/transientErrors.js';
+import { isTransientError } from '../db/transientErrors.js';
 
 export interface RetryPolicy {
   /** Attempts in all, the first included. */

@@ -2,7 +2,7 @@ import { InputError, NotFoundError } from '../errors.js';
 import type { QualityCheck } from '../manifest/DataProductManifest.js';
 import type { Repository } from '../repo/Repository.js';
 import { portTable, type TableName } from '../warehouse/portTable.js';
-import type { SqlClient } from '../warehouse/SqlClient.js';
+import type { SqlClient } from '../db/SqlClient.js';
 import { checkKind, checkName } from './checks/index.js';
 import type { CheckContext } from './checks/CheckKind.js';
 import { measureKey, type Measure, type Observation } from './checks/Measure.js';

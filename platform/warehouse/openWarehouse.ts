@@ -1,8 +1,8 @@
 import { mkdir } from 'node:fs/promises';
-import { createPgliteClient } from './createPgliteClient.js';
-import { createPostgresClient } from './createPostgresClient.js';
+import { createPgliteClient } from '../db/createPgliteClient.js';
+import { createPostgresClient } from '../db/createPostgresClient.js';
 import type { WarehouseConfig } from './resolveWarehouseConfig.js';
-import type { SqlClient } from './SqlClient.js';
+import type { SqlClient } from '../db/SqlClient.js';
 
 /** Opens the warehouse a configuration names. */
 export async function openWarehouse(config: WarehouseConfig): Promise<SqlClient> {

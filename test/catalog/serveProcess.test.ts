@@ -89,7 +89,7 @@ describe.each(TARGETS)('mesh serve on $name', (target) => {
 
       const store = await openCatalogStore(db.config);
       try {
-        const rows = await store.sql.query<{ hash: string }>("select encode(event_hash, 'hex') as hash from lineage_events", []);
+        const rows = (await store.sql.query<{ hash: string }>("select encode(event_hash, 'hex') as hash from lineage_events", [])).rows;
         const stored = new Set(rows.map((r) => r.hash));
         const lost = acknowledged.filter((h) => !stored.has(h));
         expect(lost).toEqual([]);

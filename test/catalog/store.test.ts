@@ -65,7 +65,7 @@ describe.each(CATALOG_ADAPTERS)('catalog store on $name', (adapter) => {
 
   describe.skipIf(!adapter.available)('', () => {
     it('applies the migrations once, records them, and applying again does nothing', async () => {
-      expect(await store.sql.query('select version, name from mesh_migrations', [])).toEqual([{ version: 1, name: 'catalog' }]);
+      expect((await store.sql.query('select version, name from mesh_migrations', [])).rows).toEqual([{ version: 1, name: 'catalog' }]);
       expect(await migrate(store.sql)).toEqual({ applied: [], version: MIGRATIONS.length });
     });
 
@@ -73,7 +73,7 @@ describe.each(CATALOG_ADAPTERS)('catalog store on $name', (adapter) => {
       await expect(migrate(store.sql, [{ ...MIGRATIONS[0]!, sql: MIGRATIONS[0]!.sql + '\n-- edited' }])).rejects.toThrow(ConflictError);
       await store.sql.query("insert into mesh_migrations (version, name, checksum) values (999, 'future', 'x')", []);
       await expect(migrate(store.sql)).rejects.toThrow(/schema version 999/);
-      await store.sql.transaction(async (tx) => void (await tx.query('delete from mesh_migrations where version = 999', [])));
+      await store.sql.transaction(async (tx) => void ((await tx.query('delete from mesh_migrations where version = 999', [])).rows));
     });
 
     it('translates driver errors into the project errors in one place', async () => {
@@ -94,9 +94,9 @@ describe.each(CATALOG_ADAPTERS)('catalog store on $name', (adapter) => {
         const { token, record } = await store.createToken('sales-analytics', admin, 'CI');
         expect(token).toMatch(/^mesh_[A-Za-z0-9_-]{43}$/);
         expect(record).toMatchObject({ team: 'sales-analytics', prefix: token.slice(0, 11), description: 'CI', revokedAt: null });
-        const stored = await store.sql.query<{ hash: string }>("select encode(token_hash, 'hex') as hash from api_tokens where id = $1", [record.id]);
+        const stored = (await store.sql.query<{ hash: string }>("select encode(token_hash, 'hex') as hash from api_tokens where id = $1", [record.id])).rows;
         expect(stored[0]!.hash).not.toContain(token.slice(5));
-        expect(await store.sql.query('select 1 from api_tokens where prefix = $1 or description = $1', [token])).toEqual([]);
+        expect((await store.sql.query('select 1 from api_tokens where prefix = $1 or description = $1', [token])).rows).toEqual([]);
         expect(await store.authenticate(token)).toEqual({ kind: 'token', team: 'sales-analytics', tokenId: record.id });
         const [entry] = await store.auditLog({ action: 'token.create', target: 'team:sales-analytics' });
         expect(entry).toMatchObject({ team: null, principal: 'direct:test', detail: { token: record.id } });
@@ -149,29 +149,29 @@ describe.each(CATALOG_ADAPTERS)('catalog store on $name', (adapter) => {
       });
 
       it('stores ports, inputs, contract fields, search text and declared lineage', async () => {
-        const ports = await store.sql.query('select product_id, name, contract_path, compatibility, dataset_key from ports where product_id like $1 order by 1', ['shop.%']);
+        const ports = (await store.sql.query('select product_id, name, contract_path, compatibility, dataset_key from ports where product_id like $1 order by 1', ['shop.%'])).rows;
         expect(ports).toEqual([
           { product_id: 'shop.orders', name: 'orders', contract_path: 'contracts/shop/orders.schema.json', compatibility: 'forward', dataset_key: 'dataset:postgres://warehouse:gold.shop_orders' },
           { product_id: 'shop.returns', name: 'returns', contract_path: 'contracts/shop/returns.schema.json', compatibility: 'forward', dataset_key: 'dataset:postgres://warehouse:gold.shop_returns' },
         ]);
-        expect(await store.sql.query('select upstream_product, upstream_port from product_inputs where product_id = $1', ['shop.returns'])).toEqual([
+        expect((await store.sql.query('select upstream_product, upstream_port from product_inputs where product_id = $1', ['shop.returns'])).rows).toEqual([
           { upstream_product: 'shop.orders', upstream_port: 'orders' },
         ]);
-        const fields = await store.sql.query<{ name: string; pii: boolean; primary_key: boolean; type: string }>(
+        const fields = (await store.sql.query<{ name: string; pii: boolean; primary_key: boolean; type: string }>(
           'select name, type, pii, primary_key from contract_fields where contract_path = $1 order by position',
           ['contracts/shop/orders.schema.json'],
-        );
+        )).rows;
         expect(fields).toEqual([
           { name: 'id', type: 'string', pii: false, primary_key: true },
           { name: 'updated_at', type: 'string', pii: false, primary_key: false },
           { name: 'amount', type: 'number', pii: false, primary_key: false },
           { name: 'customer_email', type: 'string', pii: true, primary_key: false },
         ]);
-        const found = await store.sql.query<{ id: string }>("select id from products where search @@ websearch_to_tsquery('english', $1) order by id", ['email']);
+        const found = (await store.sql.query<{ id: string }>("select id from products where search @@ websearch_to_tsquery('english', $1) order by id", ['email'])).rows;
         expect(found.map((r) => r.id)).toEqual(['shop.orders', 'shop.returns']);
-        const piiFields = await store.sql.query("select contract_path from contract_fields where pii and search @@ websearch_to_tsquery('english', 'email') order by 1", []);
+        const piiFields = (await store.sql.query("select contract_path from contract_fields where pii and search @@ websearch_to_tsquery('english', 'email') order by 1", [])).rows;
         expect(piiFields).toEqual([{ contract_path: 'contracts/shop/orders.schema.json' }, { contract_path: 'contracts/shop/returns.schema.json' }]);
-        const edges = await store.sql.query('select source, kind, target, via from lineage_edges where declared_by like $1 order by 1, 2', ['shop.%']);
+        const edges = (await store.sql.query('select source, kind, target, via from lineage_edges where declared_by like $1 order by 1, 2', ['shop.%'])).rows;
         expect(edges).toEqual([
           { source: 'product:shop.orders', kind: 'feeds', target: 'product:shop.returns', via: 'orders' },
           { source: 'product:shop.orders', kind: 'publishes', target: 'dataset:postgres://warehouse:gold.shop_orders', via: 'orders' },
@@ -198,16 +198,16 @@ describe.each(CATALOG_ADAPTERS)('catalog store on $name', (adapter) => {
           ['contracts/shop/returns.schema.json', 'unchanged', 1, '1.0.0'],
         ]);
         expect(widened.warnings).toEqual([]);
-        const versions = await store.sql.query('select seq, version, changes from contract_versions where contract_path = $1 order by seq', ['contracts/shop/orders.schema.json']);
+        const versions = (await store.sql.query('select seq, version, changes from contract_versions where contract_path = $1 order by seq', ['contracts/shop/orders.schema.json'])).rows;
         // Without a compatibility engine the changes are "not computed" (null), never "none".
         expect(versions).toEqual([
           { seq: 1, version: '1.0.0', changes: null },
           { seq: 2, version: '1.1.0', changes: null },
         ]);
-        const history = await store.sql.query<{ seq: number; version: string; contracts: Record<string, { seq: number }> }>(
+        const history = (await store.sql.query<{ seq: number; version: string; contracts: Record<string, { seq: number }> }>(
           'select seq, version, contracts from product_versions where product_id = $1 order by seq',
           ['shop.orders'],
-        );
+        )).rows;
         expect(history.map((h) => [h.seq, h.version, h.contracts['orders']!.seq])).toEqual([
           [1, '1.0.0', 1],
           [2, '1.0.0', 1],
@@ -225,7 +225,7 @@ describe.each(CATALOG_ADAPTERS)('catalog store on $name', (adapter) => {
         });
         const outcome = await store.publish(edited, principal);
         expect(outcome.contracts.map((c) => c.action)).toEqual(['updated', 'updated']);
-        const documents = await store.sql.query<{ documents: Record<string, unknown> }>('select documents from contracts where path = $1', ['contracts/shop/returns.schema.json']);
+        const documents = (await store.sql.query<{ documents: Record<string, unknown> }>('select documents from contracts where path = $1', ['contracts/shop/returns.schema.json'])).rows;
         expect(Object.keys(documents[0]!.documents)).toEqual(['contracts/common/types.schema.json']);
       });
 
@@ -273,7 +273,7 @@ describe.each(CATALOG_ADAPTERS)('catalog store on $name', (adapter) => {
         expect(seen).toEqual([]);
         await withDiffer.publish(await bundleOf([{ ...product, version: '2.0.0', contractVersion: '2.0.0', fields: ['amount'] }]), admin);
         expect(seen.map(([a, b]) => [a.version, b.version, Object.keys(a.documents)])).toEqual([['1.0.0', '2.0.0', ['contracts/common/types.schema.json']]]);
-        const versions = await store.sql.query('select seq, changes from contract_versions where contract_path = $1 order by seq', ['contracts/diffs/product.schema.json']);
+        const versions = (await store.sql.query('select seq, changes from contract_versions where contract_path = $1 order by seq', ['contracts/diffs/product.schema.json'])).rows;
         expect(versions).toEqual([
           { seq: 1, changes: null },
           { seq: 2, changes: [{ code: 'PROPERTY_ADDED', pointer: '/properties', backward: true, forward: false, message: '1.0.0 -> 2.0.0' }] },
@@ -287,7 +287,7 @@ describe.each(CATALOG_ADAPTERS)('catalog store on $name', (adapter) => {
         const other = await tokenFor('growth-team');
         const result = { productId: 'shop.orders', port: 'orders', measuredAt: '2026-11-26T10:00:00Z', score: 92.5, grade: 'A', records: 100, valid: 99, invalid: 1, dimensions: [{ name: 'validity', score: 99, weight: 0.3, detail: '99 of 100 valid' }], checks: [{ name: 'unique_id', passed: true }] };
         const id = await store.recordQualityResult(result, owner);
-        expect(await store.sql.query('select product_id, port, score, grade, valid from quality_results where id = $1', [id])).toEqual([{ product_id: 'shop.orders', port: 'orders', score: 92.5, grade: 'A', valid: 99 }]);
+        expect((await store.sql.query('select product_id, port, score, grade, valid from quality_results where id = $1', [id])).rows).toEqual([{ product_id: 'shop.orders', port: 'orders', score: 92.5, grade: 'A', valid: 99 }]);
         expect((await store.auditLog({ action: 'quality.record' }))[0]).toMatchObject({ team: 'shop-team', target: 'product:shop.orders' });
         await expect(store.recordQualityResult(result, other)).rejects.toThrow(ForbiddenError);
         await expect(store.recordQualityResult({ ...result, productId: 'nope.nope' }, owner)).rejects.toThrow(NotFoundError);
@@ -296,7 +296,7 @@ describe.each(CATALOG_ADAPTERS)('catalog store on $name', (adapter) => {
         expect(invalid.violations.map((v) => v.pointer)).toEqual(['/score']);
         const sla = { productId: 'shop.orders', measuredAt: '2026-11-26T10:00:00Z', freshness: { status: 'MET', lagSeconds: 3600, maxSeconds: 86400 }, availability: { status: 'AT_RISK', percent: 99.1 }, completeness: { status: 'UNKNOWN' } };
         const slaId = await store.recordSlaStatus(sla, owner);
-        expect(await store.sql.query('select freshness, availability, completeness, freshness_lag_seconds from sla_status where id = $1', [slaId])).toEqual([
+        expect((await store.sql.query('select freshness, availability, completeness, freshness_lag_seconds from sla_status where id = $1', [slaId])).rows).toEqual([
           { freshness: 'MET', availability: 'AT_RISK', completeness: 'UNKNOWN', freshness_lag_seconds: 3600 },
         ]);
         await expect(store.recordSlaStatus({ ...sla, freshness: { status: 'GREEN' } }, owner)).rejects.toThrow(InvalidContentError);
@@ -312,15 +312,15 @@ describe.each(CATALOG_ADAPTERS)('catalog store on $name', (adapter) => {
         expect(first.size).toBe(1);
         const snapshot = async () => ({
           counts: await store.counts(),
-          nodes: await store.sql.query("select key, updated_at from lineage_nodes where key like '%dup.job%' order by key", []),
-          runs: await store.sql.query('select * from runs where run_id = $1', [uuidFor('dup')]),
+          nodes: (await store.sql.query("select key, updated_at from lineage_nodes where key like '%dup.job%' order by key", [])).rows,
+          runs: (await store.sql.query('select * from runs where run_id = $1', [uuidFor('dup')])).rows,
         });
         const before = await snapshot();
         // The same event re-sent, differently spaced, is the same event.
         const second = await store.ingestLineage(batchOf(principal, [JSON.parse(JSON.stringify(event, null, 2))]));
         expect(second.size).toBe(0);
         expect(await snapshot()).toEqual(before);
-        expect(await store.sql.query('select count(*)::int as n from lineage_events where run_id = $1', [uuidFor('dup')])).toEqual([{ n: 1 }]);
+        expect((await store.sql.query('select count(*)::int as n from lineage_events where run_id = $1', [uuidFor('dup')])).rows).toEqual([{ n: 1 }]);
       });
 
       it('derives jobs, datasets, read/write edges and field edges from columnLineage', async () => {
@@ -330,16 +330,16 @@ describe.each(CATALOG_ADAPTERS)('catalog store on $name', (adapter) => {
             runEvent({ runId, job: { namespace: 'mesh', name: 'edges.job' }, inputs: [{ namespace: 'pg://in', name: 'src' }], outputs: [{ namespace: 'pg://out', name: 'dst' }], fields: 2 }),
           ]),
         );
-        const edges = await store.sql.query("select source, kind, target, detail from lineage_edges where source like '%edges.job%' or target like '%edges.job%' or source like 'field:pg://in%' order by 1, 2, 3", []);
+        const edges = (await store.sql.query("select source, kind, target, detail from lineage_edges where source like '%edges.job%' or target like '%edges.job%' or source like 'field:pg://in%' order by 1, 2, 3", [])).rows;
         expect(edges).toEqual([
           { source: 'dataset:pg://in:src', kind: 'reads', target: 'job:mesh:edges.job', detail: null },
           { source: 'field:pg://in:src:field_1', kind: 'derives', target: 'field:pg://out:dst:field_1', detail: { transformations: [{ type: 'DIRECT', subtype: 'IDENTITY' }] } },
           { source: 'field:pg://in:src:id', kind: 'derives', target: 'field:pg://out:dst:id', detail: { transformations: [{ type: 'DIRECT', subtype: 'IDENTITY' }] } },
           { source: 'job:mesh:edges.job', kind: 'writes', target: 'dataset:pg://out:dst', detail: null },
         ]);
-        const dataset = await store.sql.query<{ facets: Record<string, unknown> }>('select facets from datasets where key = $1', ['dataset:pg://out:dst']);
+        const dataset = (await store.sql.query<{ facets: Record<string, unknown> }>('select facets from datasets where key = $1', ['dataset:pg://out:dst'])).rows;
         expect(Object.keys(dataset[0]!.facets).sort()).toEqual(['columnLineage', 'dataSource', 'schema']);
-        expect(await store.sql.query("select name, dataset_key from dataset_fields where key like 'field:pg://out:dst:%' order by field", [])).toEqual([
+        expect((await store.sql.query("select name, dataset_key from dataset_fields where key like 'field:pg://out:dst:%' order by field", [])).rows).toEqual([
           { name: 'dst', dataset_key: 'dataset:pg://out:dst' },
           { name: 'dst', dataset_key: 'dataset:pg://out:dst' },
         ]);
@@ -365,10 +365,10 @@ describe.each(CATALOG_ADAPTERS)('catalog store on $name', (adapter) => {
           const list = events(runId);
           // One event per statement, in this order.
           for (const k of order) await store.ingestLineage(batchOf(principal, [list[k]!]));
-          const [row] = await store.sql.query<Record<string, unknown>>(
+          const [row] = (await store.sql.query<Record<string, unknown>>(
             'select state, started_at, ended_at, state_time, error_message, first_event_at, last_event_at, nominal_start, facets from runs where run_id = $1',
             [runId],
-          );
+          )).rows;
           rows.push(row);
         }
         expect(rows[0]).toMatchObject({ state: 'FAIL', error_message: 'boom', started_at: new Date('2026-11-26T10:00:00.000Z'), ended_at: new Date('2026-11-26T10:02:00.000Z') });
@@ -385,7 +385,7 @@ describe.each(CATALOG_ADAPTERS)('catalog store on $name', (adapter) => {
         const older = runEvent({ runId: uuidFor('facets-1'), job, outputs: output, fields: 5, eventTime: '2026-11-26T00:00:00.000Z' });
         await store.ingestLineage(batchOf(principal, [newer]));
         await store.ingestLineage(batchOf(principal, [older]));
-        const [row] = await store.sql.query<{ facets: { schema: { fields: unknown[] } } }>('select facets from datasets where key = $1', ['dataset:pg://facets:out']);
+        const [row] = (await store.sql.query<{ facets: { schema: { fields: unknown[] } } }>('select facets from datasets where key = $1', ['dataset:pg://facets:out'])).rows;
         expect(row!.facets.schema.fields).toHaveLength(3);
       });
 
@@ -404,7 +404,7 @@ describe.each(CATALOG_ADAPTERS)('catalog store on $name', (adapter) => {
           const settled = await Promise.allSettled(requests);
           expect(settled.map((s) => s.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
           expect((await store.counts()).events).toBe(before.events + 10);
-          expect(await store.sql.query('select count(*)::int as n from runs where job_key = $1', ['job:mesh:poison'])).toEqual([{ n: 0 }]);
+          expect((await store.sql.query('select count(*)::int as n from runs where job_key = $1', ['job:mesh:poison'])).rows).toEqual([{ n: 0 }]);
         });
       });
 
@@ -418,7 +418,7 @@ describe.each(CATALOG_ADAPTERS)('catalog store on $name', (adapter) => {
         expect(batch.outcomes(stored)).toEqual([['stored', 'stored'], ['duplicate']]);
         const entries = await store.auditLog({ team: 'lineage-team', action: 'lineage.ingest' });
         expect(entries.map((e) => [e.target, e.detail])).toEqual([['batch', { events: 2, stored: 2 }]]);
-        expect(await store.sql.query('select received_by from lineage_events where run_id = $1', [uuidFor('audit-1')])).toEqual([{ received_by: 'lineage-team' }]);
+        expect((await store.sql.query('select received_by from lineage_events where run_id = $1', [uuidFor('audit-1')])).rows).toEqual([{ received_by: 'lineage-team' }]);
       });
     });
   });
@@ -449,7 +449,7 @@ describe.skipIf(!CATALOG_ADAPTERS[1]!.available)('PostgreSQL adapter', () => {
       const clients = await Promise.all(Array.from({ length: 4 }, () => openSqlClient(db.config)));
       const reports = await Promise.all(clients.map((c) => migrate(c)));
       expect(reports.map((r) => r.applied.length).sort()).toEqual([0, 0, 0, 1]);
-      expect(await clients[0]!.query('select count(*)::int as n from mesh_migrations', [])).toEqual([{ n: 1 }]);
+      expect((await clients[0]!.query('select count(*)::int as n from mesh_migrations', [])).rows).toEqual([{ n: 1 }]);
       await Promise.all(clients.map((c) => c.close()));
     } finally {
       await db.drop();

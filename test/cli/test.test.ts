@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../platform/cli/main.js';
 import { createTestCommand } from '../../platform/cli/commands/test.js';
-import { createPgliteClient } from '../../platform/warehouse/createPgliteClient.js';
+import { createPgliteClient } from '../../platform/db/createPgliteClient.js';
 import { writeTempRepo } from '../support/fixtureRepo.js';
 import { cleanOrder, CUSTOMER_IDS, ORDER_FIELDS, plantedOrders, qualityRepoFiles } from '../support/qualityRepo.js';
 import { runCli } from '../support/runCli.js';

@@ -8,10 +8,10 @@ import type { QualityCheck } from '../../platform/manifest/DataProductManifest.j
 import { replaceSqlRefs } from '../../platform/pipeline/sqlRefs.js';
 import { loadRepository } from '../../platform/repo/loadRepository.js';
 import type { Product } from '../../platform/repo/Repository.js';
-import { createPgliteClient } from '../../platform/warehouse/createPgliteClient.js';
-import { createPostgresClient } from '../../platform/warehouse/createPostgresClient.js';
+import { createPgliteClient } from '../../platform/db/createPgliteClient.js';
+import { createPostgresClient } from '../../platform/db/createPostgresClient.js';
 import { columnType, portTable } from '../../platform/warehouse/portTable.js';
-import { quoteIdent, quoteTable, type SqlClient } from '../../platform/warehouse/SqlClient.js';
+import { quoteIdent, quoteTable, type SqlClient } from '../../platform/db/SqlClient.js';
 import { createTestDatabase, postgresAvailable, type TestDatabase } from '../support/postgres.js';
 import { readSampleRecords, sampleLoads } from './sampleRecords.js';
 

@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { LOAD_REJECTS, loadFile, SURELY_CONVERTS, type LoadOutcome } from '../../platform/pipeline/loadFile.js';
 import type { PortColumn } from '../../platform/pipeline/PortColumn.js';
 import { sessionSetup } from '../../platform/pipeline/sessionSetup.js';
-import type { SqlClient } from '../../platform/warehouse/SqlClient.js';
+import type { SqlClient } from '../../platform/db/SqlClient.js';
 import { openTestWarehouses } from './warehouses.js';
 
 const COLUMNS: PortColumn[] = [

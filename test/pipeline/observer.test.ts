@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PipelineObserver } from '../../platform/pipeline/PipelineObserver.js';
-import { createPgliteClient } from '../../platform/warehouse/createPgliteClient.js';
-import type { SqlClient } from '../../platform/warehouse/SqlClient.js';
+import { createPgliteClient } from '../../platform/db/createPgliteClient.js';
+import type { SqlClient } from '../../platform/db/SqlClient.js';
 import { writeRepo, writeTempRepo } from '../support/fixtureRepo.js';
 import { pipelineRepo } from './pipelineFixture.js';
 import { runMesh } from './pipelineSupport.js';

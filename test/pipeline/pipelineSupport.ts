@@ -3,7 +3,7 @@ import type { PipelineObserver } from '../../platform/pipeline/PipelineObserver.
 import { runPipelines } from '../../platform/pipeline/runPipelines.js';
 import type { RunSummary, StepSummary } from '../../platform/pipeline/RunSummary.js';
 import { loadRepository } from '../../platform/repo/loadRepository.js';
-import type { SqlClient } from '../../platform/warehouse/SqlClient.js';
+import type { SqlClient } from '../../platform/db/SqlClient.js';
 
 /** Runs products of the repository at `root` the way `mesh run` does, on `warehouse`. */
 export async function runMesh(

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { SqlClient } from '../../platform/warehouse/SqlClient.js';
+import type { SqlClient } from '../../platform/db/SqlClient.js';
 import { writeRepo, writeTempRepo } from '../support/fixtureRepo.js';
 import { ACCOUNT_EVENTS_CSV, ORDERS_JSONL, pipelineRepo } from './pipelineFixture.js';
 import { checksum, resetWarehouse, rowsOf, runMesh, stepOf } from './pipelineSupport.js';

@@ -1,7 +1,7 @@
 import { afterAll } from 'vitest';
-import { createPgliteClient } from '../../platform/warehouse/createPgliteClient.js';
-import { createPostgresClient } from '../../platform/warehouse/createPostgresClient.js';
-import type { SqlClient } from '../../platform/warehouse/SqlClient.js';
+import { createPgliteClient } from '../../platform/db/createPgliteClient.js';
+import { createPostgresClient } from '../../platform/db/createPostgresClient.js';
+import type { SqlClient } from '../../platform/db/SqlClient.js';
 import { createTestDatabase, postgresAvailable, type TestDatabase } from '../support/postgres.js';
 
 export interface WarehouseCase {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RetriesExhausted, withRetries } from '../../platform/pipeline/withRetries.js';
-import { isTransientError } from '../../platform/warehouse/transientErrors.js';
+import { isTransientError } from '../../platform/db/transientErrors.js';
 
 const withCode = (code: string, message = 'x') => Object.assign(new Error(message), { code });
 

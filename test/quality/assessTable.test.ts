@@ -4,9 +4,9 @@ import { notRejectedSql } from '../../platform/quality/deadLetter/DeadLetterTabl
 import type { QualityReport } from '../../platform/quality/QualityReport.js';
 import { loadRepository } from '../../platform/repo/loadRepository.js';
 import type { Repository } from '../../platform/repo/Repository.js';
-import { createPgliteClient } from '../../platform/warehouse/createPgliteClient.js';
-import { createPostgresClient } from '../../platform/warehouse/createPostgresClient.js';
-import type { SqlClient } from '../../platform/warehouse/SqlClient.js';
+import { createPgliteClient } from '../../platform/db/createPgliteClient.js';
+import { createPostgresClient } from '../../platform/db/createPostgresClient.js';
+import type { SqlClient } from '../../platform/db/SqlClient.js';
 import { writeTempRepo } from '../support/fixtureRepo.js';
 import { createTestDatabase, postgresAvailable, type TestDatabase } from '../support/postgres.js';
 import { CUSTOMER_IDS, ORDER_FIELDS, ordersManifest, plantedOrders, qualityRepoFiles } from '../support/qualityRepo.js';

@@ -8,10 +8,10 @@ import { loadContracts } from '../../platform/contract/loadContracts.js';
 import { analyzeContract } from '../../platform/quality/contract/analyzeContract.js';
 import type { ColumnKind } from '../../platform/quality/table/describeTable.js';
 import { jsonValueSql, nextDouble, valuePredicate } from '../../platform/quality/table/fieldPredicate.js';
-import { createPgliteClient } from '../../platform/warehouse/createPgliteClient.js';
-import { createPostgresClient } from '../../platform/warehouse/createPostgresClient.js';
-import type { SqlClient } from '../../platform/warehouse/SqlClient.js';
-import { quoteIdent } from '../../platform/warehouse/SqlClient.js';
+import { createPgliteClient } from '../../platform/db/createPgliteClient.js';
+import { createPostgresClient } from '../../platform/db/createPostgresClient.js';
+import type { SqlClient } from '../../platform/db/SqlClient.js';
+import { quoteIdent } from '../../platform/db/SqlClient.js';
 import { createTestDatabase, postgresAvailable, type TestDatabase } from '../support/postgres.js';
 
 const postgres = await postgresAvailable();

@@ -1,4 +1,4 @@
-import type { SqlClient } from '../../catalog/store/SqlClient.js';
+import type { SqlClient } from '../../platform/db/SqlClient.js';
 
 /**
  * Runs `work` while a trigger on `runs` refuses the run of one job: a real fault in the middle of an ingestion

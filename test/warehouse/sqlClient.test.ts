@@ -1,8 +1,8 @@
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPgliteClient } from '../../platform/warehouse/createPgliteClient.js';
-import { createPostgresClient } from '../../platform/warehouse/createPostgresClient.js';
-import type { SqlClient } from '../../platform/warehouse/SqlClient.js';
+import { createPgliteClient } from '../../platform/db/createPgliteClient.js';
+import { createPostgresClient } from '../../platform/db/createPostgresClient.js';
+import type { SqlClient } from '../../platform/db/SqlClient.js';
 import { createTestDatabase, postgresAvailable, type TestDatabase } from '../support/postgres.js';
 
 const postgres = await postgresAvailable();

@@ -38,9 +38,9 @@ export const serveCommand: Command = {
       server = new CatalogServer({ store, authReads: config.server.authReads, log: (line) => io.stderr.write(`${line}\n`) });
       const { url, port } = await server.listen(config.server.port, config.server.host);
       if (args.format === 'json') {
-        io.stdout.write(JSON.stringify({ url, port, database: store.sql.description, authReads: config.server.authReads }) + '\n');
+        io.stdout.write(JSON.stringify({ url, port, database: store.sql.location, authReads: config.server.authReads }) + '\n');
       } else {
-        io.stdout.write(`mesh catalog listening on ${url} (${store.sql.description}${config.server.authReads ? ', reads need a token' : ''})\n`);
+        io.stdout.write(`mesh catalog listening on ${url} (${store.sql.location}${config.server.authReads ? ', reads need a token' : ''})\n`);
       }
       const signal = await io.waitForStop();
       io.stderr.write(`mesh serve: ${signal}: finishing requests in flight\n`);

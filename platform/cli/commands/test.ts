@@ -7,7 +7,7 @@ import { loadRepository } from '../../repo/loadRepository.js';
 import type { Repository } from '../../repo/Repository.js';
 import { portTable } from '../../warehouse/portTable.js';
 import { resolveWarehouseConfig, type WarehouseConfig } from '../../warehouse/resolveWarehouseConfig.js';
-import type { SqlClient } from '../../warehouse/SqlClient.js';
+import type { SqlClient } from '../../db/SqlClient.js';
 import type { CliIo } from '../CliIo.js';
 import { flagOption, stringOption, type Command } from '../Command.js';
 import { EXIT_FAILURE, EXIT_OK, EXIT_PROBLEMS } from '../exitCodes.js';

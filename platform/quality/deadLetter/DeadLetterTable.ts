@@ -3,7 +3,7 @@ import { createInterface } from 'node:readline';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TableName } from '../../warehouse/portTable.js';
-import { quoteTable, type SqlClient } from '../../warehouse/SqlClient.js';
+import { quoteTable, type SqlClient } from '../../db/SqlClient.js';
 import type { DeadLetter } from '../QualityReport.js';
 import { literal } from '../table/fieldPredicate.js';
 

@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { InputError } from '../../errors.js';
-import type { SqlClient } from '../../warehouse/SqlClient.js';
+import type { SqlClient } from '../../db/SqlClient.js';
 import { measureKey, type Observation } from '../checks/Measure.js';
 import type { DeadLetterFile } from '../deadLetter/DeadLetterFile.js';
 import type { MeasurePlan, Measurements } from '../Measurements.js';

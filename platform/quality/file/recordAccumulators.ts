@@ -1,6 +1,6 @@
 import type { Measure, Observation } from '../checks/Measure.js';
-import type { SqlClient } from '../../warehouse/SqlClient.js';
-import { quoteIdent, quoteTable } from '../../warehouse/SqlClient.js';
+import type { SqlClient } from '../../db/SqlClient.js';
+import { quoteIdent, quoteTable } from '../../db/SqlClient.js';
 import { KeyCounter } from './KeyCounter.js';
 
 /** Distinct values a `relationships` check collects from a file before it gives up (memory). */

@@ -1,6 +1,6 @@
 import { NotFoundError } from '../../errors.js';
 import type { TableName } from '../../warehouse/portTable.js';
-import { quoteTable, type SqlClient } from '../../warehouse/SqlClient.js';
+import { quoteTable, type SqlClient } from '../../db/SqlClient.js';
 
 /** How a column's values read as JSON, which decides what SQL can check of them. */
 export type ColumnKind = 'integer' | 'numeric' | 'float' | 'text' | 'boolean' | 'date' | 'timestamptz' | 'timestamp' | 'json' | 'other';

@@ -1,5 +1,5 @@
 import { decimalExponent } from '../../contract/decimalMultipleOf.js';
-import { quoteIdent } from '../../warehouse/SqlClient.js';
+import { quoteIdent } from '../../db/SqlClient.js';
 import type { Constraint, FieldAnalysis } from '../contract/analyzeContract.js';
 import type { ColumnInfo, ColumnKind } from './describeTable.js';
 

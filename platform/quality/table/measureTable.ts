@@ -1,7 +1,7 @@
 import type { ValidateFunction } from 'ajv';
 import { replaceSqlRefs } from '../../pipeline/sqlRefs.js';
 import type { TableName } from '../../warehouse/portTable.js';
-import { quoteIdent, quoteTable, type SqlClient } from '../../warehouse/SqlClient.js';
+import { quoteIdent, quoteTable, type SqlClient } from '../../db/SqlClient.js';
 import { measureKey, type Measure, type Observation } from '../checks/Measure.js';
 import type { Constraint, FieldAnalysis } from '../contract/analyzeContract.js';
 import type { DeadLetterTable } from '../deadLetter/DeadLetterTable.js';

@@ -1,4 +1,4 @@
-import type { SqlClient } from '../../warehouse/SqlClient.js';
+import type { SqlClient } from '../../db/SqlClient.js';
 import { splitLines } from '../file/readJsonLines.js';
 
 /** Rows a cursor fetches at a time on PGlite. */

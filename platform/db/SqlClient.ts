@@ -1,5 +1,10 @@
 import type { Readable } from 'node:stream';
 
+export interface QueryOptions {
+  /** A stable name under which PostgreSQL keeps the statement prepared, per connection (PGlite ignores it). */
+  readonly name?: string;
+}
+
 /** Rows of a query, with the count the server reports for writes. */
 export interface SqlResult<Row> {
   readonly rows: Row[];
@@ -13,9 +18,9 @@ export interface SqlResult<Row> {
  */
 export interface SqlClient {
   readonly kind: 'postgres' | 'pglite';
-  /** Where the data lives, for lineage: `postgres://host:port/db` or `pglite://<dir>` / `pglite://memory`. */
+  /** Where the data lives, for lineage and messages (no password): `postgres://host:port/db`, `pglite://<dir>`, `pglite://memory`. */
   readonly location: string;
-  query<Row = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<SqlResult<Row>>;
+  query<Row = Record<string, unknown>>(sql: string, params?: readonly unknown[], options?: QueryOptions): Promise<SqlResult<Row>>;
   /** Runs several statements without parameters (migrations, DDL). */
   exec(sql: string): Promise<void>;
   /** Runs `fn` in a transaction on one connection: COMMIT when it resolves, ROLLBACK when it throws. */

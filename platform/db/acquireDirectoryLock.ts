@@ -1,5 +1,5 @@
 import { open, readFile, unlink } from 'node:fs/promises';
-import { ConflictError } from '../../platform/errors.js';
+import { ConflictError } from '../errors.js';
 
 /**
  * Takes an exclusive lock file holding this process's id, and returns the function that releases it. A lock
@@ -21,7 +21,7 @@ export async function acquireDirectoryLock(path: string, what: string): Promise<
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const holder = Number.parseInt(await readFile(path, 'utf8').catch(() => ''), 10);
       if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && isAlive(holder)) {
-        throw new ConflictError(`${what} is in use by process ${holder} (a running mesh serve?); stop it, or use a PostgreSQL server with --db`);
+        throw new ConflictError(`${what} is in use by process ${holder} (a running mesh serve?); stop it, or use a PostgreSQL server`);
       }
       if (holder === process.pid) throw new ConflictError(`${what} is already open in this process`);
       // Stale: its process is gone.

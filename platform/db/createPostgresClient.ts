@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import copyStreams from 'pg-copy-streams';
-import { parseInt8, type SqlClient, type SqlResult } from './SqlClient.js';
+import { parseInt8, type QueryOptions, type SqlClient, type SqlResult } from './SqlClient.js';
 
 const INT8 = 20;
 const types = {
@@ -14,7 +14,14 @@ const types = {
 
 /** A client for a PostgreSQL server through a `pg` pool. */
 export function createPostgresClient(url: string, options: { max?: number; applicationName?: string } = {}): SqlClient {
-  const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10, application_name: options.applicationName ?? 'mesh', types });
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.max ?? 10,
+    application_name: options.applicationName ?? 'mesh',
+    connectionTimeoutMillis: 10_000,
+    idleTimeoutMillis: 30_000,
+    types,
+  });
   // An idle client that loses its connection must not crash the process; the next query reconnects.
   pool.on('error', () => {});
   const location = redact(url);
@@ -25,10 +32,7 @@ function poolClient(pool: pg.Pool, location: string): SqlClient {
   return {
     kind: 'postgres',
     location,
-    async query<Row>(sql: string, params: readonly unknown[] = []): Promise<SqlResult<Row>> {
-      const result = await pool.query(sql, params as unknown[]);
-      return { rows: result.rows as Row[], rowCount: result.rowCount ?? 0 };
-    },
+    query: <Row>(sql: string, params?: readonly unknown[], options?: QueryOptions) => run<Row>(pool, sql, params, options),
     async exec(sql: string) {
       await pool.query(sql);
     },
@@ -92,10 +96,7 @@ function connectionClient(client: pg.PoolClient, location: string): SqlClient {
   const self: SqlClient = {
     kind: 'postgres',
     location,
-    async query<Row>(sql: string, params: readonly unknown[] = []): Promise<SqlResult<Row>> {
-      const result = await client.query(sql, params as unknown[]);
-      return { rows: result.rows as Row[], rowCount: result.rowCount ?? 0 };
-    },
+    query: <Row>(sql: string, params?: readonly unknown[], options?: QueryOptions) => run<Row>(client, sql, params, options),
     async exec(sql: string) {
       await client.query(sql);
     },
@@ -118,6 +119,14 @@ function connectionClient(client: pg.PoolClient, location: string): SqlClient {
     async close() {},
   };
   return self;
+}
+
+/** One parameterized statement; `name` keeps it prepared on the connection. */
+async function run<Row>(target: pg.Pool | pg.PoolClient, sql: string, params: readonly unknown[] = [], options?: QueryOptions): Promise<SqlResult<Row>> {
+  const config: pg.QueryConfig = { text: sql, values: params as unknown[] };
+  if (options?.name !== undefined) config.name = options.name;
+  const result = await target.query(config);
+  return { rows: result.rows as Row[], rowCount: result.rowCount ?? 0 };
 }
 
 async function copyFromWith(client: pg.PoolClient, sql: string, source: Readable | AsyncIterable<Uint8Array | string>): Promise<number> {

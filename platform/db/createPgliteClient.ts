@@ -1,14 +1,42 @@
+import { mkdir } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { PGlite, types as pgliteTypes, type PGliteInterface, type Transaction } from '@electric-sql/pglite';
+import { acquireDirectoryLock } from './acquireDirectoryLock.js';
 import { parseInt8, type SqlClient, type SqlResult } from './SqlClient.js';
 
 /**
  * A client for an embedded PGlite database: a data directory, or memory when `dataDir` is undefined. PGlite is
- * one connection: work is serialized by PGlite itself, and a transaction holds it.
+ * one connection: work is serialized by PGlite itself, and a transaction holds it. PGlite is also single-user:
+ * two processes must never open one directory, so the client holds a lock file beside it (`<dataDir>.lock`),
+ * and a second opener gets a `ConflictError` naming the process that holds it.
  */
-export async function createPgliteClient(dataDir?: string): Promise<SqlClient> {
-  const db = await PGlite.create({ ...(dataDir !== undefined ? { dataDir } : {}), parsers: { [pgliteTypes.INT8]: parseInt8 } });
-  return pgliteClient(db, dataDir === undefined ? 'pglite://memory' : `pglite://${dataDir}`, async () => db.close());
+export async function createPgliteClient(dataDir?: string, options: { what?: string } = {}): Promise<SqlClient> {
+  const parsers = { [pgliteTypes.INT8]: parseInt8 };
+  if (dataDir === undefined) {
+    const db = await PGlite.create({ parsers });
+    return pgliteClient(db, 'pglite://memory', () => db.close());
+  }
+  const dir = resolve(dataDir);
+  await mkdir(dirname(dir), { recursive: true });
+  const release = await acquireDirectoryLock(`${dir}.lock`, options.what ?? `the database in ${dir}`);
+  let db: PGlite;
+  try {
+    db = await PGlite.create({ dataDir: dir, parsers });
+  } catch (error) {
+    await release();
+    throw error;
+  }
+  let closed: Promise<void> | undefined;
+  return pgliteClient(db, `pglite://${dir}`, () =>
+    (closed ??= (async () => {
+      try {
+        await db.close();
+      } finally {
+        await release();
+      }
+    })()),
+  );
 }
 
 function pgliteClient(db: PGliteInterface | Transaction, location: string, close: () => Promise<void>): SqlClient {
