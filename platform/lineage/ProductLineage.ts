@@ -410,12 +410,13 @@ export class ProductLineage {
   /**
    * The static lineage of every valid product, producers before consumers: a DatasetEvent for each output
    * port, then a JobEvent for the product's pipeline with its inputs and outputs, each dataset with its
-   * schema (from the contract), ownership and documentation.
+   * schema (from the contract), ownership and documentation. `products` restricts them to some products (those
+   * a publication changed).
    */
-  async publishEvents(options: { eventTime?: EventTime } = {}): Promise<(JobEvent | DatasetEvent)[]> {
+  async publishEvents(options: { eventTime?: EventTime; products?: Iterable<string> } = {}): Promise<(JobEvent | DatasetEvent)[]> {
     const events: (JobEvent | DatasetEvent)[] = [];
     const eventTime = options.eventTime ?? new Date();
-    for (const id of this.repository.graph.order(this.repository.products.keys())) {
+    for (const id of this.repository.graph.order(options.products ?? this.repository.products.keys())) {
       const product = this.repository.products.get(id);
       if (!product) continue;
       const outputs = product.manifest.outputs.map((output) => this.outputAsDataset(product, output));

@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -72,10 +72,25 @@ describe('mesh token, mesh publish', () => {
   });
 
   it('publishes straight to the database, and republishing adds no version', async () => {
-    const first = await mesh(['publish', repo, '--data-dir', dataDir], dir);
+    const events = join(dir, 'publish-events.jsonl');
+    const lineageEnv = { OPENLINEAGE__TRANSPORT__TYPE: 'file', OPENLINEAGE__TRANSPORT__LOG_FILE_PATH: events };
+    const first = await mesh(['publish', repo, '--data-dir', dataDir], dir, lineageEnv);
     expect(first.code, first.stderr).toBe(0);
     expect(first.stdout).toContain('3 products: 3 created, 0 updated, 0 unchanged');
-    const again = await mesh(['publish', repo, '--data-dir', dataDir, '--format', 'json'], dir);
+    // The static lineage of what was published: a DatasetEvent per port, then the product's JobEvent.
+    const emitted = (await readFile(events, 'utf8')).trim().split('\n').map((line) => JSON.parse(line));
+    expect(emitted.map((e) => (e.job ? `job ${e.job.name}` : `dataset ${e.dataset.name}`))).toEqual([
+      'dataset gold.sales_orders',
+      'job sales.orders',
+      'dataset gold.growth_funnel',
+      'job growth.funnel',
+      'dataset gold.sales_refunds',
+      'job sales.refunds',
+    ]);
+    expect(emitted[1].outputs[0].facets.schema.fields.map((f: { name: string }) => f.name)).toContain('customer_email');
+    const again = await mesh(['publish', repo, '--data-dir', dataDir, '--format', 'json'], dir, lineageEnv);
+    // Nothing changed, nothing announced.
+    expect((await readFile(events, 'utf8')).trim().split('\n')).toHaveLength(6);
     const outcome = JSON.parse(again.stdout) as { published: boolean; products: { action: string }[] };
     expect(outcome.published).toBe(true);
     expect(outcome.products.map((p) => p.action)).toEqual(['unchanged', 'unchanged', 'unchanged']);

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -51,8 +51,21 @@ describe('mesh run', () => {
   });
 
   it('runs the whole mesh into an embedded warehouse on disk, twice, and reports it in text and JSON', async () => {
-    const first = await runCli(['run', '--all', '--warehouse-dir', warehouseDir], { cwd: repo.root });
+    const events = join(warehouseDir, 'events.jsonl');
+    const lineageEnv = { OPENLINEAGE__TRANSPORT__TYPE: 'file', OPENLINEAGE__TRANSPORT__LOG_FILE_PATH: events };
+    const first = await runCli(['run', '--all', '--warehouse-dir', warehouseDir], { cwd: repo.root, env: lineageEnv });
     expect(first.stderr).toBe('');
+    // START then COMPLETE for each product (job <id>) and each step (job <id>.step.<port>, child of its product run).
+    const emitted = (await readFile(events, 'utf8')).trim().split('\n').map((line) => JSON.parse(line));
+    expect(emitted).toHaveLength(24);
+    const revenue = emitted.filter((e) => e.job.name === 'shop.revenue.step.revenue');
+    expect(revenue.map((e) => e.eventType)).toEqual(['START', 'COMPLETE']);
+    const product = emitted.find((e) => e.job.name === 'shop.revenue' && e.eventType === 'START');
+    expect(revenue[1].run.facets.parent.run.runId).toBe(product.run.runId);
+    expect(revenue[1].inputs.map((d: { name: string }) => d.name).sort()).toEqual(['bronze.shop_customers', 'bronze.shop_orders']);
+    const output = revenue[1].outputs[0];
+    expect(output).toMatchObject({ namespace: 'postgres://warehouse', name: 'gold.shop_revenue', outputFacets: { outputStatistics: { rowCount: 2 } } });
+    expect(Object.keys(output.facets.columnLineage.fields).length).toBeGreaterThan(0);
     expect(first.code).toBe(0);
     expect(first.stdout).toMatch(/✓ shop\.revenue/);
     expect(first.stdout).toMatch(/revenue -> gold\.shop_revenue \(sql-table\) completed: 2 in, 2 out, 0 rejected/);
@@ -66,8 +79,13 @@ describe('mesh run', () => {
 
   it('exits 1 and says why when a run fails, and the product can be run alone', async () => {
     await writeRepo(repo.root, { 'products/shop/customers/customers.csv': 'customer_id;email;country;signed_up\nC1;a@x.org;Germany;2026-01-05T10:00:00Z\n' });
-    const failed = await runCli(['run', 'shop.customers', '--warehouse-dir', warehouseDir], { cwd: repo.root });
+    const events = join(warehouseDir, 'failed-events.jsonl');
+    const failed = await runCli(['run', 'shop.customers', '--warehouse-dir', warehouseDir], { cwd: repo.root, env: { OPENLINEAGE__TRANSPORT__TYPE: 'file', OPENLINEAGE__TRANSPORT__LOG_FILE_PATH: events } });
     expect(failed.code).toBe(1);
+    // The FAIL events name the reason.
+    const fails = (await readFile(events, 'utf8')).trim().split('\n').map((line) => JSON.parse(line)).filter((e) => e.eventType === 'FAIL');
+    expect(fails.map((e) => e.job.name).sort()).toEqual(['shop.customers', 'shop.customers.step.customers']);
+    for (const e of fails) expect(e.run.facets.errorMessage.message).toContain('1 of 1 record (100%) rejected');
     expect(failed.stdout).toContain('✗ shop.customers');
     expect(failed.stdout).toContain('1 of 1 record (100%) rejected, and without a completeness SLA none may be');
     expect(failed.stdout).toContain('the published bronze.shop_customers is unchanged (3 rows)');
@@ -76,7 +94,7 @@ describe('mesh run', () => {
   });
 
   it('builds the dist binary that users run', async () => {
-    const result = await runBin(['run', 'shop.orders', '--warehouse-dir', warehouseDir, '--format', 'json'], { cwd: repo.root });
+    const result = await runBin(['run', 'shop.orders', '--warehouse-dir', warehouseDir, '--format', 'json'], { cwd: repo.root, env: { PATH: process.env['PATH'], OPENLINEAGE_DISABLED: 'true' } });
     expect(result.stderr).toBe('');
     expect(JSON.parse(result.stdout)).toMatchObject({ status: 'completed', products: [{ product: 'shop.orders', status: 'completed' }] });
   });

@@ -3,6 +3,7 @@ import { checkCommand } from './check.js';
 import { diffCommand } from './diff.js';
 import { lineageCommand } from './lineage.js';
 import { createPublishCommand } from './publish.js';
+import { publishLineage } from '../publishLineage.js';
 import { runCommand } from './run.js';
 import { serveCommand } from './serve.js';
 import { testCommand } from './test.js';
@@ -18,7 +19,7 @@ export const COMMANDS: readonly Command[] = [
   checkCommand,
   runCommand,
   testCommand,
-  createPublishCommand([]),
+  createPublishCommand([publishLineage]),
   serveCommand,
   tokenCommand,
   lineageCommand,

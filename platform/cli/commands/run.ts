@@ -2,7 +2,9 @@ import { resolve } from 'node:path';
 import { errorMessage, UsageError } from '../../errors.js';
 import { createStagingAudit } from '../../pipeline/createStagingAudit.js';
 import { formatRunSummary } from '../../pipeline/formatRunSummary.js';
+import { lineageObserver } from '../../pipeline/lineageObserver.js';
 import { runPipelines } from '../../pipeline/runPipelines.js';
+import { openLineage } from '../openLineage.js';
 import { hasErrors } from '../../problems/Problem.js';
 import { loadRepository } from '../../repo/loadRepository.js';
 import { closest } from '../../util/closest.js';
@@ -57,7 +59,11 @@ export const runCommand: Command = {
     } catch (error) {
       throw new UsageError(errorMessage(error), { cause: error });
     }
-    const warehouse = await openWarehouse(config);
+    const { lineage, client } = openLineage(io, repository, config);
+    const warehouse = await openWarehouse(config).catch(async (error: unknown) => {
+      await client.close();
+      throw error;
+    });
     try {
       const summary = await runPipelines({
         repository,
@@ -65,11 +71,13 @@ export const runCommand: Command = {
         products: all ? 'all' : [id!],
         audit: createStagingAudit(),
         fullRefresh: flagOption(args, 'full-refresh'),
+        observer: lineageObserver(lineage, client),
       });
       io.stdout.write(args.format === 'json' ? JSON.stringify(summary, null, 2) + '\n' : formatRunSummary(summary, style));
       return summary.status === 'completed' ? EXIT_OK : EXIT_PROBLEMS;
     } finally {
       await warehouse.close();
+      await client.close();
     }
   },
 };
