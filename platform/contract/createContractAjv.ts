@@ -1,6 +1,7 @@
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { Options } from 'ajv';
 import addFormatsModule from 'ajv-formats';
+import { addFastFormats } from './fastFormats.js';
 import { addMeshVocabulary } from './vocabulary.js';
 
 // ajv-formats is CommonJS; under NodeNext its default export arrives as the module namespace.
@@ -37,6 +38,7 @@ export function createContractAjv(options: { allErrors?: boolean; optimize?: boo
     multipleOfPrecision: 9,
   });
   addFormats(ajv);
+  addFastFormats(ajv);
   addMeshVocabulary(ajv);
   return ajv;
 }

@@ -7,9 +7,9 @@ import { checkKind, checkName } from './checks/index.js';
 import type { CheckContext } from './checks/CheckKind.js';
 import { measureKey, type Measure, type Observation } from './checks/Measure.js';
 import { analyzeContract } from './contract/analyzeContract.js';
-import { DeadLetterFile } from './deadLetter/DeadLetterFile.js';
+import { deadLetterFileFor } from './deadLetter/DeadLetterFile.js';
 import { DeadLetterTable, deadLetterTableFor } from './deadLetter/DeadLetterTable.js';
-import { measureFile, type FileSource } from './file/measureFile.js';
+import { measureFile, PARALLEL_FROM_BYTES, type FileSource } from './file/measureFile.js';
 import type { MeasurePlan, Measurements } from './Measurements.js';
 import type { QualityProgress } from './QualityProgress.js';
 import type { CheckResult, FieldMetrics, KeyMetrics, QualityReport } from './QualityReport.js';
@@ -44,6 +44,10 @@ export interface AssessPortInput {
   readonly runs?: readonly RunRecord[];
   /** The time to judge freshness at (default: now). */
   readonly now?: Date;
+  /** Threads that may read a large JSON-lines file (default 1: the calling thread only). */
+  readonly threads?: number;
+  /** Smallest file read by several threads (default `PARALLEL_FROM_BYTES`, 32 MiB). */
+  readonly parallelFromBytes?: number;
   readonly onProgress?: (progress: QualityProgress) => void;
   readonly signal?: AbortSignal;
 }
@@ -179,8 +183,8 @@ async function measure(input: AssessPortInput, plan: MeasurePlan, resolvePort: P
   const { source, deadLetter } = input;
   if (source.kind === 'file') {
     if (deadLetter !== undefined && deadLetter !== false && !('path' in deadLetter)) throw new InputError('a file source takes a dead-letter path, not a table');
-    const letters = deadLetter === false ? undefined : deadLetter ? new DeadLetterFile(deadLetter.path) : DeadLetterFile.beside(source.path);
-    return measureFile(plan, source, letters, input.warehouse);
+    const path = deadLetter === false ? undefined : deadLetter ? deadLetter.path : deadLetterFileFor(source.path);
+    return measureFile(plan, source, path, input.warehouse, { threads: input.threads ?? 1, parallelFromBytes: input.parallelFromBytes ?? PARALLEL_FROM_BYTES });
   }
   if (deadLetter !== undefined && deadLetter !== false && 'path' in deadLetter) throw new InputError('a table source takes a dead-letter table, not a path');
   const options = deadLetter === false ? undefined : (deadLetter ?? {});

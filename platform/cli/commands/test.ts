@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { extname, relative, resolve } from 'node:path';
 import { MeshError, UsageError } from '../../errors.js';
 import type { FileLoad } from '../../manifest/DataProductManifest.js';
@@ -81,6 +82,8 @@ export function createTestCommand(hooksFor: (io: CliIo) => QualityTestHooks | Pr
       let warehouse: SqlClient | undefined;
       const openOnce = async () => (warehouse ??= await openLazily(config));
 
+      // MESH_THREADS caps the threads that read a large file, as it caps those that read the repository.
+      const threads = repositoryOptions(io.env).threads ?? Math.min(availableParallelism(), 4);
       const hooks = await hooksFor(io);
       const progress = progressBarFor(io.stderr, io.env);
       const reports: QualityReport[] = [];
@@ -108,6 +111,7 @@ export function createTestCommand(hooksFor: (io: CliIo) => QualityTestHooks | Pr
               port,
               source,
               ...(source.kind === 'file' && explicitWarehouse ? { warehouse: await openOnce() } : {}),
+              threads,
               onProgress: (p) => progress.update(`${product}.${port} ${p.phase}`, p.done, p.total, p.unit),
             });
             progress.done();

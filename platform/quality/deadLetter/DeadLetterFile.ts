@@ -7,6 +7,11 @@ const RAW_KEPT = 1000;
 /** Characters buffered before a write. */
 const BATCH = 256 * 1024;
 
+/** Where the dead letters of a file go by default: beside it, `<input>.rejected.jsonl`. */
+export function deadLetterFileFor(input: string): string {
+  return `${input}.rejected.jsonl`;
+}
+
 /**
  * The dead letters of a file: JSON lines `{ "line", "record" | "raw", "errors" }` in `<input>.rejected.jsonl`
  * beside the input. Lines are written in batches to a `.partial` file, renamed into place at the end; a run
@@ -20,11 +25,6 @@ export class DeadLetterFile {
   private failure: Error | undefined;
 
   constructor(readonly path: string) {}
-
-  /** The default place: beside the input. */
-  static beside(input: string): DeadLetterFile {
-    return new DeadLetterFile(`${input}.rejected.jsonl`);
-  }
 
   get count(): number {
     return this.written;

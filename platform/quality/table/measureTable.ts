@@ -141,7 +141,7 @@ export async function measureTable(
   }
 
   // 3. The stream: suspects in full, and the fields beyond SQL of the other rows.
-  const validator = new RecordValidator(contracts, analysis.contract.file, analysis.fields.map((f) => f.field.name));
+  const validator = RecordValidator.of(contracts, analysis.contract.file, analysis.fields.map((f) => f.field.name));
   const suspects = suspectsAlias === undefined ? records : Number(aggregate[suspectsAlias]);
   let invalid = 0;
   let streamed = 0;
