@@ -164,11 +164,12 @@ export function plantedOrders(): { record: Record<string, unknown>; invalid: boo
 
 /**
  * Writes `count` orders as JSON lines, in 4 MiB writes; every `invalidEvery`-th one has a negative total.
- * Records are spread over five years and a thousand customers, so that keys and emails are all distinct.
+ * Records numbered from `start` are spread over five years and a thousand customers; keys and emails are
+ * distinct below 100,000,000 records. `append` adds to the file.
  */
-export async function writeOrdersFile(path: string, count: number, invalidEvery = 1000, start = 0): Promise<number> {
+export async function writeOrdersFile(path: string, count: number, invalidEvery = 1000, start = 0, append = false): Promise<number> {
   const { open } = await import('node:fs/promises');
-  const file = await open(path, 'w');
+  const file = await open(path, append ? 'a' : 'w');
   let bytes = 0;
   try {
     let chunk: string[] = [];

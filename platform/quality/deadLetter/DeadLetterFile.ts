@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import type { DeadLetter } from '../QualityReport.js';
@@ -57,12 +58,8 @@ export class DeadLetterFile {
     const text = this.buffer.join('');
     this.buffer = [];
     this.buffered = 0;
-    if (!this.stream.write(text)) {
-      await new Promise<void>((resolve) => {
-        this.stream!.once('drain', resolve);
-        this.stream!.once('error', () => resolve());
-      });
-    }
+    // `once` settles on 'drain' or rejects on 'error', and removes its listeners either way.
+    if (!this.stream.write(text)) await once(this.stream, 'drain').catch(() => {});
     this.throwIfFailed();
   }
 

@@ -4,8 +4,10 @@ import { join } from 'node:path';
 
 /** Buckets a spilled counter hashes its keys into; each is read back alone, so memory stays at 1/BUCKETS. */
 const BUCKETS = 256;
-/** Bytes a bucket buffers before writing. */
-const BUCKET_BUFFER = 64 * 1024;
+/** Characters a bucket buffers before writing: small, or a spill of a million keys would hold them all. */
+const BUCKET_BUFFER = 8 * 1024;
+/** Keys after which the arena is sized, once, for the keys expected (their length is known by then). */
+const SAMPLE = 1024;
 /** UTF-16 units of keys held in memory at most (64 MiB), whatever their number: long keys spill sooner. */
 const ARENA_LIMIT = 32 * 1024 * 1024;
 /** Repeated values kept as examples. */
@@ -55,6 +57,7 @@ export class KeyCounter {
   private entries = 0;
   private count = 0;
   private opaque = 0;
+  private readonly expected: number;
   private examples: unknown[] = [];
   private spill: Spill | undefined;
 
@@ -63,8 +66,8 @@ export class KeyCounter {
     private readonly budget: number,
     expected = 0,
   ) {
-    const wanted = Math.min(Math.max(expected, 0), budget) * 2;
-    while (this.capacity < wanted) this.capacity *= 2;
+    this.expected = Math.min(Math.max(expected, 0), budget);
+    while (this.capacity < this.expected * 2) this.capacity *= 2;
     if (this.capacity > 1 << 12) this.slots = new Int32Array(this.capacity * 4);
   }
 
@@ -209,8 +212,8 @@ export class KeyCounter {
 
   private reserve(length: number): number {
     if (this.used + length > this.arena.length) {
-      let size = this.arena.length * 2;
-      while (size < this.used + length) size *= 2;
+      let size = Math.ceil(this.arena.length * 1.5);
+      while (size < this.used + length) size = Math.ceil(size * 1.5);
       const next = new Uint16Array(size);
       next.set(this.arena.subarray(0, this.used));
       this.arena = next;
@@ -227,6 +230,15 @@ export class KeyCounter {
     this.slots[at + 2] = start;
     this.slots[at + 3] = length;
     if (++this.entries * 2 > this.capacity) this.growTable();
+    if (this.entries === SAMPLE && this.expected > SAMPLE) {
+      // Sized once from the keys seen so far: doubling a large arena would hold both copies at once.
+      const size = Math.min(ARENA_LIMIT + 1, Math.ceil((this.used / SAMPLE) * this.expected * 1.1));
+      if (size > this.arena.length) {
+        const next = new Uint16Array(size);
+        next.set(this.arena.subarray(0, this.used));
+        this.arena = next;
+      }
+    }
     if (this.entries > this.budget || this.used > ARENA_LIMIT) this.startSpill([]);
   }
 

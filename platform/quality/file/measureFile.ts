@@ -28,6 +28,8 @@ export const KEY_BUDGET = 1_000_000;
 export const PARALLEL_FROM_BYTES = 32 * 1024 * 1024;
 
 const WORKER_URL = new URL('./fileScanWorker.js', import.meta.url);
+/** Young generation of a scanning worker: as fast as V8's default (16 MiB semi-spaces) here, and far smaller. */
+const WORKER_YOUNG_MB = 12;
 
 /**
  * Measures a file in one streaming pass in bounded memory (see `scanFile`). A large JSON-lines file is cut
@@ -50,6 +52,8 @@ export async function measureFile(
   const fields = analysis.shape.fields;
   const keyMeasures = Math.max(1, plan.measures.filter((m) => m.kind === 'duplicates').length);
   const parts = threads > 1 && source.format === 'jsonl' && info.size >= parallelFromBytes && workersAvailable() ? threads : 1;
+  const expected = await estimateRecords(source.path, info.size);
+  const budget = KEY_BUDGET / keyMeasures;
   const setup: ScanSetup = {
     path: source.path,
     format: source.format,
@@ -58,9 +62,10 @@ export async function measureFile(
     nullAs: analysis.fields.map((f) => f.nullAs),
     freshnessColumn: plan.freshnessColumn,
     measures: plan.measures,
-    // Each part may hold the whole budget: the merge reuses the largest table, and a part past it spills.
-    keyBudget: Math.max(10_000, Math.floor(KEY_BUDGET / keyMeasures)),
-    expectedRecords: Math.ceil((await estimateRecords(source.path, info.size)) / parts),
+    // When the keys will fit (the estimate, with a margin), each part holds its share without spilling;
+    // when they will not, the parts share the budget and spill early, so that memory stays bounded.
+    keyBudget: Math.max(10_000, Math.floor(expected <= budget * 1.25 ? Math.min(budget, (expected / parts) * 1.25) : budget / parts)),
+    expectedRecords: Math.ceil(expected / parts),
     deadLetterPath,
   };
   const progress = (bytes: number) => plan.onProgress?.({ phase: 'read', done: bytes, total: info.size, unit: 'bytes' });
@@ -168,8 +173,9 @@ async function scanInWorkers(plan: MeasurePlan, setup: ScanSetup, size: number, 
               documents,
               contractUri: plan.analysis.contract.uri,
             };
-            // No inherited flags: a test runner's loaders would break the worker's start.
-            const worker = new Worker(WORKER_URL, { workerData: data, execArgv: [] });
+            // No inherited flags: a test runner's loaders would break the worker's start. A small young
+            // generation: records die young, and each thread's heap counts towards the process's memory.
+            const worker = new Worker(WORKER_URL, { workerData: data, execArgv: [], resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_MB } });
             workers.push(worker);
             let settled = false;
             worker.on('message', (message: ScanWorkerMessage) => {

@@ -98,7 +98,7 @@ export async function scanFile(
   let lines = 0;
   try {
     if (setup.format === 'jsonl') {
-      const chunks = range ? rangeChunks(setup.path, range) : createReadStream(setup.path, { highWaterMark: 1 << 20 });
+      const chunks = range ? rangeChunks(setup.path, range) : createReadStream(setup.path, { highWaterMark: 1 << 16 });
       ({ lines } = await splitLines(chunks, {
         onLine(line, lineNumber) {
           let value: unknown;
@@ -147,7 +147,7 @@ async function* rangeChunks(path: string, range: ByteRange): AsyncIterable<Uint8
   const from = Math.max(0, range.start - 1);
   let skipping = range.start > 0;
   let position = from;
-  for await (const chunk of createReadStream(path, { start: from, highWaterMark: 1 << 20 })) {
+  for await (const chunk of createReadStream(path, { start: from, highWaterMark: 1 << 16 })) {
     let data = chunk as Buffer;
     position += data.length;
     if (skipping) {
