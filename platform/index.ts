@@ -34,6 +34,7 @@ export { findSqlRefs, replaceSqlRefs, type SqlRef } from './pipeline/sqlRefs.js'
 export { generateTypes, type GeneratedModule } from './types/generateTypes.js';
 
 export * from './warehouse/index.js';
+export * from './quality/index.js';
 
 export { main } from './cli/main.js';
 export type { CliIo } from './cli/CliIo.js';

@@ -195,9 +195,10 @@ export function formatReport(report: QualityReport, style: Style, cwd: string): 
   for (const d of report.score.dimensions) {
     lines.push(`  ${d.name.padEnd(13)} ${(d.score === null ? '-' : d.score.toFixed(1)).padStart(5)}  ${style.dim(`w ${d.weight.toFixed(2)}`)}  ${style.dim(d.detail)}`);
   }
+  const width = Math.max(...report.checks.map((c) => c.name.length));
   for (const c of report.checks) {
     const mark = c.status === 'passed' ? style.green('ok  ') : c.status === 'skipped' ? style.dim('skip') : c.severity === 'warn' ? style.yellow('warn') : style.red(c.status === 'error' ? 'err ' : 'FAIL');
-    lines.push(`  ${mark} ${c.name}  ${style.dim(c.message)}`);
+    lines.push(`  ${mark} ${c.name.padEnd(width)}  ${style.dim(c.message)}`);
   }
   const sla = (['freshness', 'completeness', 'availability'] as const).map((k) => {
     const status = report.sla[k].status;
@@ -205,6 +206,10 @@ export function formatReport(report: QualityReport, style: Style, cwd: string): 
     return `${k} ${colored}`;
   });
   lines.push(`  SLA: ${sla.join(', ')}`);
+  for (const k of ['freshness', 'completeness', 'availability'] as const) {
+    const status = report.sla[k].status;
+    if (status === 'BREACHED' || status === 'AT_RISK') lines.push(`    ${k}: ${report.sla[k].detail}`);
+  }
   if (report.deadLetter) {
     const where = report.deadLetter.kind === 'file' ? relative(cwd, report.deadLetter.path) || report.deadLetter.path : report.deadLetter.table;
     lines.push(`  dead letters: ${report.deadLetter.count} in ${where}`);

@@ -112,18 +112,10 @@ export class KeyCounter {
       g = Math.imul(g ^ c, 0x5bd1e995);
     }
     h |= 1; // 0 marks an empty slot
-    const slots = this.slots;
-    const mask = this.capacity - 1;
-    let slot = (h ^ (h >>> 15)) & mask;
-    for (;;) {
-      const at = slot * 4;
-      const stored = slots[at]!;
-      if (stored === 0) break;
-      if (stored === h && slots[at + 1] === g && slots[at + 3] === n + 1 && this.equalText(slots[at + 2]!, tag, text)) {
-        this.noteRepeat(key);
-        return;
-      }
-      slot = (slot + 1) & mask;
+    const slot = this.findSlot(h, g, n + 1, tag, text, undefined, 0);
+    if (slot < 0) {
+      this.noteRepeat(key);
+      return;
     }
     const start = this.reserve(n + 1);
     this.arena[start] = tag;
@@ -188,22 +180,34 @@ export class KeyCounter {
       this.spill.add(source[from]!, decodeUnits(source, from + 1, length - 1));
       return;
     }
+    const slot = this.findSlot(h, g, length, 0, undefined, source, from);
+    if (slot < 0) {
+      this.noteRepeat(decodeKey(source[from]!, decodeUnits(source, from + 1, length - 1)));
+      return;
+    }
+    const start = this.reserve(length);
+    this.arena.set(source.subarray(from, from + length), start);
+    this.place(slot, h, g, start, length);
+  }
+
+  /**
+   * The empty slot where a key belongs, or `-1 - slot` where it already is. The key is `tag` and `text`, or
+   * (merging) `length` units of `source` from `from`.
+   */
+  private findSlot(h: number, g: number, length: number, tag: number, text: string | undefined, source: Uint16Array | undefined, from: number): number {
     const slots = this.slots;
     const mask = this.capacity - 1;
     let slot = (h ^ (h >>> 15)) & mask;
     for (;;) {
       const at = slot * 4;
       const stored = slots[at]!;
-      if (stored === 0) break;
-      if (stored === h && slots[at + 1] === g && slots[at + 3] === length && this.equalUnits(slots[at + 2]!, source, from, length)) {
-        this.noteRepeat(decodeKey(source[from]!, decodeUnits(source, from + 1, length - 1)));
-        return;
+      if (stored === 0) return slot;
+      if (stored === h && slots[at + 1] === g && slots[at + 3] === length) {
+        const same = text !== undefined ? this.equalText(slots[at + 2]!, tag, text) : this.equalUnits(slots[at + 2]!, source!, from, length);
+        if (same) return -1 - slot;
       }
       slot = (slot + 1) & mask;
     }
-    const start = this.reserve(length);
-    this.arena.set(source.subarray(from, from + length), start);
-    this.place(slot, h, g, start, length);
   }
 
   private noteRepeat(key: unknown): void {

@@ -70,12 +70,12 @@ export async function measureFile(
   };
   const progress = (bytes: number) => plan.onProgress?.({ phase: 'read', done: bytes, total: info.size, unit: 'bytes' });
 
+  const validators = { fast: contracts.validator(analysis.contract.file), full: contracts.validator(analysis.contract.file, { allErrors: true }) };
   let results: ScanResult[];
   if (parts === 1) {
-    const validators = { fast: contracts.validator(analysis.contract.file), full: contracts.validator(analysis.contract.file, { allErrors: true }) };
     results = [await scanFile(setup, validators, undefined, progress, plan.signal)];
   } else {
-    results = await scanInWorkers(plan, setup, info.size, parts, progress);
+    results = await scanInParallel(plan, setup, validators, info.size, parts, progress);
     if (deadLetterPath !== undefined) await joinDeadLetters(deadLetterPath, results);
   }
 
@@ -153,8 +153,20 @@ function workersAvailable(): boolean {
   return WORKER_URL.protocol === 'file:' && existsSync(fileURLToPath(WORKER_URL));
 }
 
-async function scanInWorkers(plan: MeasurePlan, setup: ScanSetup, size: number, parts: number, progress: (bytes: number) => void): Promise<ScanResult[]> {
+/**
+ * The first range is read here, on the calling thread, whose validators are compiled already; each other
+ * range by a worker thread of its own.
+ */
+async function scanInParallel(
+  plan: MeasurePlan,
+  setup: ScanSetup,
+  validators: Parameters<typeof scanFile>[1],
+  size: number,
+  parts: number,
+  progress: (bytes: number) => void,
+): Promise<ScanResult[]> {
   const ranges: ByteRange[] = Array.from({ length: parts }, (_v, i) => ({ start: Math.floor((size * i) / parts), end: Math.floor((size * (i + 1)) / parts) }));
+  const partSetup = (i: number): ScanSetup => ({ ...setup, deadLetterPath: setup.deadLetterPath === undefined ? undefined : partPath(setup.deadLetterPath, i) });
   const documents = [...plan.contracts.resolver.documents()];
   const read = new Array<number>(parts).fill(0);
   const workers: Worker[] = [];
@@ -164,11 +176,15 @@ async function scanInWorkers(plan: MeasurePlan, setup: ScanSetup, size: number, 
   plan.signal?.addEventListener('abort', abort, { once: true });
   try {
     return await Promise.all(
-      ranges.map(
-        (range, i) =>
-          new Promise<ScanResult>((resolve, reject) => {
+      ranges.map((range, i) =>
+        i === 0
+          ? scanFile(partSetup(0), validators, range, (bytes) => {
+              read[0] = bytes;
+              progress(read.reduce((a, b) => a + b, 0));
+            }, plan.signal)
+          : new Promise<ScanResult>((resolve, reject) => {
             const data: ScanWorkerData = {
-              setup: { ...setup, deadLetterPath: setup.deadLetterPath === undefined ? undefined : partPath(setup.deadLetterPath, i) },
+              setup: partSetup(i),
               range,
               documents,
               contractUri: plan.analysis.contract.uri,
