@@ -64,15 +64,7 @@ export async function assessPort(input: AssessPortInput): Promise<QualityReport>
   const started = Date.now();
   const measuredAt = (input.now ?? new Date()).toISOString();
   const { repository, port } = input;
-  const product = repository.products.get(input.product);
-  if (!product) throw new NotFoundError(`no valid product ${input.product} in the repository`);
-  const { manifest } = product;
-  const output = manifest.outputs.find((o) => o.port === port);
-  if (!output) throw new NotFoundError(`product ${manifest.id} has no output port ${port} (ports: ${manifest.outputs.map((o) => o.port).join(', ')})`);
-  const contract = repository.contracts.get(output.contract);
-  if (!contract || !repository.contracts.isCompilable(output.contract)) throw new InputError(`the contract ${output.contract} of ${manifest.id}.${port} is missing or not valid; run mesh validate`);
-
-  const analysis = analyzeContract(repository.contracts, contract);
+  const { manifest, contract, analysis } = portContract(repository, input.product, port);
   const shape = analysis.shape;
   const resolvePort = portResolver(repository);
   const context: CheckContext = { portTable: (p, q) => resolvePort(p, q) };
@@ -200,6 +192,21 @@ async function measure(input: AssessPortInput, plan: MeasurePlan, resolvePort: P
   } finally {
     letters?.dispose();
   }
+}
+
+/**
+ * A port's manifest, contract and contract analysis. Throws `NotFoundError` for an unknown product or port,
+ * `InputError` for a contract that does not compile.
+ */
+export function portContract(repository: AssessPortInput['repository'], productId: string, port: string) {
+  const product = repository.products.get(productId);
+  if (!product) throw new NotFoundError(`no valid product ${productId} in the repository`);
+  const { manifest } = product;
+  const output = manifest.outputs.find((o) => o.port === port);
+  if (!output) throw new NotFoundError(`product ${manifest.id} has no output port ${port} (ports: ${manifest.outputs.map((o) => o.port).join(', ')})`);
+  const contract = repository.contracts.get(output.contract);
+  if (!contract || !repository.contracts.isCompilable(output.contract)) throw new InputError(`the contract ${output.contract} of ${manifest.id}.${port} is missing or not valid; run mesh validate`);
+  return { manifest, contract, analysis: analyzeContract(repository.contracts, contract) };
 }
 
 /** The warehouse table of any product's port, for `relationships` and `{{ ref() }}` in `sql` checks. */
