@@ -43,6 +43,7 @@ export { generateTypes, type GeneratedModule } from './types/generateTypes.js';
 
 export * from './db/index.js';
 export * from './warehouse/index.js';
+export * from './quality/index.js';
 
 export {
   OPENLINEAGE_SPEC_VERSION,

@@ -2,6 +2,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { ErrorObject, Options } from 'ajv';
 import { isMultipleOf } from './decimalMultipleOf.js';
 import addFormatsModule from 'ajv-formats';
+import { addFastFormats } from './fastFormats.js';
 import { addMeshVocabulary } from './vocabulary.js';
 
 // ajv-formats is CommonJS; under NodeNext its default export arrives as the module namespace.
@@ -36,6 +37,7 @@ export function createContractAjv(options: { allErrors?: boolean; optimize?: boo
     code: { regExp: unicodeRegExp, optimize: options.optimize ?? true },
   });
   addFormats(ajv);
+  addFastFormats(ajv);
   addMeshVocabulary(ajv);
   addExactMultipleOf(ajv);
   return ajv;

@@ -158,6 +158,8 @@ export interface MeasurementMethod {
   readonly scans: number;
   /** Contract fields whose every constraint SQL decided. */
   readonly pushedDown: readonly string[];
+  /** The table's CHECK constraint that proves what SQL decides, so that no row was evaluated. */
+  readonly provedBy?: string;
   /** Fields (or `(record)`) that needed Ajv, and why. */
   readonly streamedFields: readonly { readonly field: string; readonly reason: string }[];
   /** Records that went through Ajv. */

@@ -7,9 +7,9 @@ import { checkKind, checkName } from './checks/index.js';
 import type { CheckContext } from './checks/CheckKind.js';
 import { measureKey, type Measure, type Observation } from './checks/Measure.js';
 import { analyzeContract } from './contract/analyzeContract.js';
-import { DeadLetterFile } from './deadLetter/DeadLetterFile.js';
+import { deadLetterFileFor } from './deadLetter/DeadLetterFile.js';
 import { DeadLetterTable, deadLetterTableFor } from './deadLetter/DeadLetterTable.js';
-import { measureFile, type FileSource } from './file/measureFile.js';
+import { measureFile, PARALLEL_FROM_BYTES, type FileSource } from './file/measureFile.js';
 import type { MeasurePlan, Measurements } from './Measurements.js';
 import type { QualityProgress } from './QualityProgress.js';
 import type { CheckResult, FieldMetrics, KeyMetrics, QualityReport } from './QualityReport.js';
@@ -44,6 +44,10 @@ export interface AssessPortInput {
   readonly runs?: readonly RunRecord[];
   /** The time to judge freshness at (default: now). */
   readonly now?: Date;
+  /** Threads that may read a large JSON-lines file (default 1: the calling thread only). */
+  readonly threads?: number;
+  /** Smallest file read by several threads (default `PARALLEL_FROM_BYTES`, 32 MiB). */
+  readonly parallelFromBytes?: number;
   readonly onProgress?: (progress: QualityProgress) => void;
   readonly signal?: AbortSignal;
 }
@@ -60,15 +64,7 @@ export async function assessPort(input: AssessPortInput): Promise<QualityReport>
   const started = Date.now();
   const measuredAt = (input.now ?? new Date()).toISOString();
   const { repository, port } = input;
-  const product = repository.products.get(input.product);
-  if (!product) throw new NotFoundError(`no valid product ${input.product} in the repository`);
-  const { manifest } = product;
-  const output = manifest.outputs.find((o) => o.port === port);
-  if (!output) throw new NotFoundError(`product ${manifest.id} has no output port ${port} (ports: ${manifest.outputs.map((o) => o.port).join(', ')})`);
-  const contract = repository.contracts.get(output.contract);
-  if (!contract || !repository.contracts.isCompilable(output.contract)) throw new InputError(`the contract ${output.contract} of ${manifest.id}.${port} is missing or not valid; run mesh validate`);
-
-  const analysis = analyzeContract(repository.contracts, contract);
+  const { manifest, contract, analysis } = portContract(repository, input.product, port);
   const shape = analysis.shape;
   const resolvePort = portResolver(repository);
   const context: CheckContext = { portTable: (p, q) => resolvePort(p, q) };
@@ -179,8 +175,8 @@ async function measure(input: AssessPortInput, plan: MeasurePlan, resolvePort: P
   const { source, deadLetter } = input;
   if (source.kind === 'file') {
     if (deadLetter !== undefined && deadLetter !== false && !('path' in deadLetter)) throw new InputError('a file source takes a dead-letter path, not a table');
-    const letters = deadLetter === false ? undefined : deadLetter ? new DeadLetterFile(deadLetter.path) : DeadLetterFile.beside(source.path);
-    return measureFile(plan, source, letters, input.warehouse);
+    const path = deadLetter === false ? undefined : deadLetter ? deadLetter.path : deadLetterFileFor(source.path);
+    return measureFile(plan, source, path, input.warehouse, { threads: input.threads ?? 1, parallelFromBytes: input.parallelFromBytes ?? PARALLEL_FROM_BYTES });
   }
   if (deadLetter !== undefined && deadLetter !== false && 'path' in deadLetter) throw new InputError('a table source takes a dead-letter table, not a path');
   const options = deadLetter === false ? undefined : (deadLetter ?? {});
@@ -196,6 +192,21 @@ async function measure(input: AssessPortInput, plan: MeasurePlan, resolvePort: P
   } finally {
     letters?.dispose();
   }
+}
+
+/**
+ * A port's manifest, contract and contract analysis. Throws `NotFoundError` for an unknown product or port,
+ * `InputError` for a contract that does not compile.
+ */
+export function portContract(repository: AssessPortInput['repository'], productId: string, port: string) {
+  const product = repository.products.get(productId);
+  if (!product) throw new NotFoundError(`no valid product ${productId} in the repository`);
+  const { manifest } = product;
+  const output = manifest.outputs.find((o) => o.port === port);
+  if (!output) throw new NotFoundError(`product ${manifest.id} has no output port ${port} (ports: ${manifest.outputs.map((o) => o.port).join(', ')})`);
+  const contract = repository.contracts.get(output.contract);
+  if (!contract || !repository.contracts.isCompilable(output.contract)) throw new InputError(`the contract ${output.contract} of ${manifest.id}.${port} is missing or not valid; run mesh validate`);
+  return { manifest, contract, analysis: analyzeContract(repository.contracts, contract) };
 }
 
 /** The warehouse table of any product's port, for `relationships` and `{{ ref() }}` in `sql` checks. */

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assessPort, type AssessPortInput } from '../../platform/quality/assessPort.js';
+import { contractConstraint } from '../../platform/quality/contractConstraint.js';
 import { notRejectedSql } from '../../platform/quality/deadLetter/DeadLetterTable.js';
 import type { QualityReport } from '../../platform/quality/QualityReport.js';
 import { loadRepository } from '../../platform/repo/loadRepository.js';
@@ -152,6 +153,26 @@ describe.each([
     expect(indexed.method.streamed).toBe(0);
     // The aggregate, and the relationships and sql checks: no key scan, no stream.
     expect(indexed.method.scans).toBe(3);
+  });
+
+  it.skipIf(!enabled)('takes a CHECK constraint made from the contract as proof, and the constraint enforces it', async () => {
+    await client.exec(`create table gold.enforced (like gold.indexed including all); insert into gold.enforced select * from gold.indexed`);
+    const target = { repository, product: 'shop.orders', port: 'orders', client, table: { schema: 'gold', name: 'enforced' } };
+    const constraint = (await contractConstraint(target))!;
+    expect(constraint.name).toMatch(/^mesh_contract_[0-9a-f]{24}$/);
+    expect(constraint.notNull).toEqual(['order_id', 'customer_id', 'status', 'total', 'quantity', 'currency', 'ordered_at', 'updated_at', 'country', 'gift']);
+    expect(constraint.unchecked).toEqual([]);
+    // The planted table breaks it: PostgreSQL refuses the constraint there.
+    await expect(client.exec(constraint.sql.replace('"gold"."enforced"', '"gold"."shop_orders"'))).rejects.toThrow(/violated/);
+    await client.exec(constraint.sql);
+    await client.exec(constraint.notNull.map((f) => `alter table gold.enforced alter column ${f} set not null`).join('; '));
+    const proved = await assess({ source: { kind: 'table', client, table: { schema: 'gold', name: 'enforced' } } });
+    expect(proved.method).toMatchObject({ provedBy: constraint.name, streamed: 0 });
+    const reference = await assess({ source: { kind: 'table', client, table: { schema: 'gold', name: 'indexed' } } });
+    const { method: _a, source: _b, deadLetter: _c, ...rest } = proved;
+    const { method: _d, source: _e, deadLetter: _f, ...expected } = reference;
+    expect(rest).toEqual(expected);
+    await expect(client.query(`insert into gold.enforced select * from gold.shop_orders where order_id = 'SO-12'`)).rejects.toThrow(/mesh_contract_/);
   });
 
   it.skipIf(!enabled)('rejects every row of a closed contract that has an extra column, but not the platform columns', async () => {

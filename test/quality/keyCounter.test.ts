@@ -32,6 +32,24 @@ describe('KeyCounter', () => {
     for (const e of examples) expect(keys.filter((k) => JSON.stringify(k) === JSON.stringify(e)).length).toBeGreaterThan(1);
     expect(await spillDirs()).toEqual(before); // temporary files removed
   });
+
+  it.each([
+    ['tables only', [1_000_000, 1_000_000, 1_000_000], 1_000_000],
+    ['a spilled part among tables', [1_000_000, 300, 1_000_000], 1_000_000],
+    ['tables merged past the budget', [1_000_000, 1_000_000, 1_000_000], 2_000],
+  ])('merges the counters of parts exactly: %s', async (_label, budgets, mergeBudget) => {
+    const before = await spillDirs();
+    const parts = budgets.map((b) => new KeyCounter(b, 10));
+    keys.forEach((k, i) => parts[i % parts.length]!.add(k));
+    const { count, distinct, examples } = KeyCounter.merge(
+      parts.map((p) => p.state()),
+      mergeBudget,
+    );
+    expect(count).toBe(keys.length);
+    expect(distinct).toBe(reference.size);
+    expect(examples.length).toBe(5);
+    expect(await spillDirs()).toEqual(before);
+  });
 });
 
 describe('splitLines', () => {

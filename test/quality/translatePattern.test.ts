@@ -36,6 +36,7 @@ describe('translatePattern', () => {
     ['\\uD83D', 'a lone surrogate'],
     ['a{,2}', 'not a quantifier in u mode'],
     ['(', 'unbalanced'],
+    ['('.repeat(100_000) + 'a' + ')'.repeat(100_000), 'nested deeper than the stack'],
   ])('refuses %s (%s)', (source) => {
     expect(translatePattern(source)).toBeUndefined();
   });

@@ -161,3 +161,52 @@ export function plantedOrders(): { record: Record<string, unknown>; invalid: boo
   fault(22, 'bad order id and cents', { order_id: 'SO-12', total: 10.555 }, ['/order_id', '/total']);
   return rows;
 }
+
+/**
+ * Writes `count` orders as JSON lines, in 4 MiB writes; every `invalidEvery`-th one has a negative total.
+ * Records numbered from `start` are spread over five years and a thousand customers; keys and emails are
+ * distinct below 100,000,000 records. `append` adds to the file.
+ */
+export async function writeOrdersFile(path: string, count: number, invalidEvery = 1000, start = 0, append = false): Promise<number> {
+  const { open } = await import('node:fs/promises');
+  const file = await open(path, append ? 'a' : 'w');
+  let bytes = 0;
+  try {
+    let chunk: string[] = [];
+    let size = 0;
+    for (let i = start; i < start + count; i++) {
+      const t = new Date(Date.UTC(2022, 0, 1) + (i % 157_000_000) * 1000).toISOString().replace('.000Z', 'Z');
+      const line = JSON.stringify({
+        order_id: `SO-${String(i % 100_000_000).padStart(8, '0')}`,
+        customer_id: `C-${i % 1000}`,
+        status: ['open', 'shipped', 'cancelled', 'returned'][i % 4],
+        total: i % invalidEvery === 0 ? -1 : Number(((i * 7.13) % 5000).toFixed(2)),
+        quantity: 1 + (i % 20),
+        currency: 'EUR',
+        customer_email: i % 10 === 0 ? null : `customer${i}@example.com`,
+        ordered_at: t,
+        updated_at: t,
+        country: 'DE',
+        discount: i % 3 === 0 ? null : 0.15,
+        gift: i % 2 === 0,
+      });
+      chunk.push(line);
+      size += line.length + 1;
+      if (size >= 4 << 20) {
+        const text = chunk.join('\n') + '\n';
+        await file.write(text);
+        bytes += Buffer.byteLength(text);
+        chunk = [];
+        size = 0;
+      }
+    }
+    if (chunk.length) {
+      const text = chunk.join('\n') + '\n';
+      await file.write(text);
+      bytes += Buffer.byteLength(text);
+    }
+  } finally {
+    await file.close();
+  }
+  return bytes;
+}

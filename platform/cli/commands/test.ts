@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { extname, relative, resolve } from 'node:path';
 import { MeshError, UsageError } from '../../errors.js';
 import type { FileLoad } from '../../manifest/DataProductManifest.js';
@@ -81,6 +82,8 @@ export function createTestCommand(hooksFor: (io: CliIo) => QualityTestHooks | Pr
       let warehouse: SqlClient | undefined;
       const openOnce = async () => (warehouse ??= await openLazily(config));
 
+      // MESH_THREADS caps the threads that read a large file, as it caps those that read the repository.
+      const threads = repositoryOptions(io.env).threads ?? Math.min(availableParallelism(), 4);
       const hooks = await hooksFor(io);
       const progress = progressBarFor(io.stderr, io.env);
       const reports: QualityReport[] = [];
@@ -108,6 +111,7 @@ export function createTestCommand(hooksFor: (io: CliIo) => QualityTestHooks | Pr
               port,
               source,
               ...(source.kind === 'file' && explicitWarehouse ? { warehouse: await openOnce() } : {}),
+              threads,
               onProgress: (p) => progress.update(`${product}.${port} ${p.phase}`, p.done, p.total, p.unit),
             });
             progress.done();
@@ -191,9 +195,10 @@ export function formatReport(report: QualityReport, style: Style, cwd: string): 
   for (const d of report.score.dimensions) {
     lines.push(`  ${d.name.padEnd(13)} ${(d.score === null ? '-' : d.score.toFixed(1)).padStart(5)}  ${style.dim(`w ${d.weight.toFixed(2)}`)}  ${style.dim(d.detail)}`);
   }
+  const width = Math.max(...report.checks.map((c) => c.name.length));
   for (const c of report.checks) {
     const mark = c.status === 'passed' ? style.green('ok  ') : c.status === 'skipped' ? style.dim('skip') : c.severity === 'warn' ? style.yellow('warn') : style.red(c.status === 'error' ? 'err ' : 'FAIL');
-    lines.push(`  ${mark} ${c.name}  ${style.dim(c.message)}`);
+    lines.push(`  ${mark} ${c.name.padEnd(width)}  ${style.dim(c.message)}`);
   }
   const sla = (['freshness', 'completeness', 'availability'] as const).map((k) => {
     const status = report.sla[k].status;
@@ -201,6 +206,10 @@ export function formatReport(report: QualityReport, style: Style, cwd: string): 
     return `${k} ${colored}`;
   });
   lines.push(`  SLA: ${sla.join(', ')}`);
+  for (const k of ['freshness', 'completeness', 'availability'] as const) {
+    const status = report.sla[k].status;
+    if (status === 'BREACHED' || status === 'AT_RISK') lines.push(`    ${k}: ${report.sla[k].detail}`);
+  }
   if (report.deadLetter) {
     const where = report.deadLetter.kind === 'file' ? relative(cwd, report.deadLetter.path) || report.deadLetter.path : report.deadLetter.table;
     lines.push(`  dead letters: ${report.deadLetter.count} in ${where}`);

@@ -1,7 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { loadRepository } from '../../repo/loadRepository.js';
-import { generateTypes } from '../../types/generateTypes.js';
 import { stringOption, type Command } from '../Command.js';
 import { EXIT_OK, EXIT_PROBLEMS } from '../exitCodes.js';
 import { formatProblemsText } from '../formatProblems.js';
@@ -22,6 +21,9 @@ export const typesCommand: Command = {
     const repository = await loadRepository(root, repositoryOptions(io.env));
     const files = repository.contracts.all().map((c) => c.file).filter((f) => repository.contracts.isCompilable(f));
     const skipped = repository.contracts.all().map((c) => c.file).filter((f) => !repository.contracts.isCompilable(f));
+    // Loaded here: json-schema-to-typescript (and prettier) take half a second to import, which every other
+    // command would otherwise pay at start-up.
+    const { generateTypes } = await import('../../types/generateTypes.js');
     const modules = await generateTypes(repository.contracts, files);
     for (const module of modules) {
       const path = join(out, module.path);

@@ -30,9 +30,9 @@ export function translatePattern(source: string, flags = 'u'): string | undefine
     const tree = parser.parseDisjunction();
     if (!parser.atEnd()) return undefined;
     return emitDisjunction(tree, { unicode, ignoreCase });
-  } catch (error) {
-    if (error instanceof Unsupported) return undefined;
-    throw error;
+  } catch {
+    // Unsupported syntax, or a pattern nested too deeply for the parser's stack: Ajv checks it.
+    return undefined;
   }
 }
 
@@ -51,6 +51,7 @@ interface Term {
   readonly max: number; // Infinity for unbounded
 }
 
+/** Thrown where the subset ends; `translatePattern` turns it (and any other failure) into `undefined`. */
 class Unsupported extends Error {}
 
 const MAX_CODE_POINT = 0x10ffff;

@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import type { DeadLetter } from '../QualityReport.js';
@@ -6,6 +7,11 @@ import type { DeadLetter } from '../QualityReport.js';
 const RAW_KEPT = 1000;
 /** Characters buffered before a write. */
 const BATCH = 256 * 1024;
+
+/** Where the dead letters of a file go by default: beside it, `<input>.rejected.jsonl`. */
+export function deadLetterFileFor(input: string): string {
+  return `${input}.rejected.jsonl`;
+}
 
 /**
  * The dead letters of a file: JSON lines `{ "line", "record" | "raw", "errors" }` in `<input>.rejected.jsonl`
@@ -20,11 +26,6 @@ export class DeadLetterFile {
   private failure: Error | undefined;
 
   constructor(readonly path: string) {}
-
-  /** The default place: beside the input. */
-  static beside(input: string): DeadLetterFile {
-    return new DeadLetterFile(`${input}.rejected.jsonl`);
-  }
 
   get count(): number {
     return this.written;
@@ -57,12 +58,8 @@ export class DeadLetterFile {
     const text = this.buffer.join('');
     this.buffer = [];
     this.buffered = 0;
-    if (!this.stream.write(text)) {
-      await new Promise<void>((resolve) => {
-        this.stream!.once('drain', resolve);
-        this.stream!.once('error', () => resolve());
-      });
-    }
+    // `once` settles on 'drain' or rejects on 'error', and removes its listeners either way.
+    if (!this.stream.write(text)) await once(this.stream, 'drain').catch(() => {});
     this.throwIfFailed();
   }
 

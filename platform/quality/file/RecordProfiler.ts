@@ -30,7 +30,6 @@ export class RecordProfiler {
   private readonly maxTimeText: (string | undefined)[];
   records = 0;
 
-  private readonly freshnessIndex: number;
   /** Whether a valid record proves the field's layout (its format is date or date-time). */
   private readonly checked: boolean[];
 
@@ -46,7 +45,6 @@ export class RecordProfiler {
             ? Kind.DateTime
             : Kind.Other,
     );
-    this.freshnessIndex = freshnessColumn === undefined ? -1 : this.names.indexOf(freshnessColumn);
     this.checked = fields.map((f) => f.format === 'date' || f.format === 'date-time');
     const n = fields.length;
     this.nulls = new Array<number>(n).fill(0);
@@ -59,36 +57,38 @@ export class RecordProfiler {
     this.maxTime = new Array<number>(n).fill(-Infinity);
     this.minTimeText = new Array<string | undefined>(n).fill(undefined);
     this.maxTimeText = new Array<string | undefined>(n).fill(undefined);
+    this.add = this.compile();
   }
 
-  add(record: unknown, valid: boolean): void {
-    this.records++;
-    const names = this.names;
-    if (typeof record !== 'object' || record === null) {
-      for (let i = 0; i < names.length; i++) this.nulls[i]!++;
-      return;
-    }
-    const values = record as Record<string, unknown>;
-    for (let i = 0; i < names.length; i++) {
-      const value = values[names[i]!];
-      if (value === null || value === undefined) {
-        this.nulls[i]!++;
-        continue;
-      }
+  /** Profiles one record (null or absent fields of a non-object count as nulls). */
+  readonly add: (record: unknown, valid: boolean) => void;
+
+  /**
+   * The body of `add`, written out field by field with each name as a literal: a loop reading
+   * `record[names[i]]` makes V8's property lookups megamorphic, and costs several times as much on millions
+   * of records. Names enter the code only through `JSON.stringify`, as string literals.
+   */
+  private compile(): (record: unknown, valid: boolean) => void {
+    const lines = this.names.map((name, i) => {
+      const read = `v = record[${JSON.stringify(name)}];\n  if (v === null || v === undefined) nulls[${i}]++;`;
       switch (this.kinds[i]) {
         case Kind.Number:
-          if (typeof value === 'number') {
-            if (value < this.minNumber[i]!) this.minNumber[i] = value;
-            if (value > this.maxNumber[i]!) this.maxNumber[i] = value;
-          }
-          break;
+          return `${read}\n  else if (typeof v === 'number') { if (v < minNumber[${i}]) minNumber[${i}] = v; if (v > maxNumber[${i}]) maxNumber[${i}] = v; }`;
         case Kind.DateTime:
         case Kind.Date:
-          if (typeof value === 'string') this.addTime(i, value, valid);
-          break;
+          return `${read}\n  else if (typeof v === 'string') addTime(${i}, v, valid);`;
         default:
+          return read;
       }
-    }
+    });
+    const body = `return function add(record, valid) {
+  self.records++;
+  if (typeof record !== 'object' || record === null) { for (let i = 0; i < nulls.length; i++) nulls[i]++; return; }
+  let v;
+  ${lines.join('\n  ')}
+};`;
+    const make = new Function('self', 'nulls', 'minNumber', 'maxNumber', 'addTime', body) as (...args: unknown[]) => (record: unknown, valid: boolean) => void;
+    return make(this, this.nulls, this.minNumber, this.maxNumber, (i: number, value: string, valid: boolean) => this.addTime(i, value, valid));
   }
 
   private addTime(i: number, value: string, valid: boolean): void {
@@ -115,21 +115,48 @@ export class RecordProfiler {
     }
   }
 
-  /** The newest value of the freshness column, as written in the data. */
-  newest(): string | undefined {
-    if (this.freshnessIndex === -1) return undefined;
-    const max = this.range(this.freshnessIndex)?.max;
-    return typeof max === 'string' ? max : undefined;
+  /** What the profiler found, as plain data: to carry from a worker thread, and to merge. */
+  state(): ProfileState {
+    return {
+      nulls: this.nulls,
+      ranges: this.names.map((_n, i) => this.range(i)),
+    };
   }
 
   /** The smallest and largest value of field `i`, or undefined for fields without an order or without values. */
-  range(i: number): { min: number | string; max: number | string } | undefined {
+  private range(i: number): FieldRange | undefined {
     if (this.kinds[i] === Kind.Number) return this.minNumber[i] === Infinity ? undefined : { min: this.minNumber[i]!, max: this.maxNumber[i]! };
     if (this.kinds[i] === Kind.Other) return undefined;
     const min = earliest([this.minText[i], this.minTimeText[i]], (a, b) => a < b);
     const max = earliest([this.maxText[i], this.maxTimeText[i]], (a, b) => a > b);
     return min === undefined || max === undefined ? undefined : { min, max };
   }
+}
+
+export interface FieldRange {
+  readonly min: number | string;
+  readonly max: number | string;
+}
+
+/** Per field: nulls, and the range of ordered fields. */
+export interface ProfileState {
+  readonly nulls: readonly number[];
+  readonly ranges: readonly (FieldRange | undefined)[];
+}
+
+/** The profile of a whole input from the profiles of its parts. */
+export function mergeProfiles(states: readonly ProfileState[]): ProfileState {
+  if (states.length === 1) return states[0]!;
+  const fields = states[0]?.nulls.length ?? 0;
+  const nulls = Array.from({ length: fields }, (_v, i) => states.reduce((sum, s) => sum + s.nulls[i]!, 0));
+  const ranges = Array.from({ length: fields }, (_v, i) => {
+    const parts = states.map((s) => s.ranges[i]).filter((r): r is FieldRange => r !== undefined);
+    if (parts.length === 0) return undefined;
+    const order = (v: number | string) => (typeof v === 'number' ? v : Date.parse(v));
+    const pick = (values: (number | string)[], better: (a: number, b: number) => boolean) => values.reduce((best, v) => (better(order(v), order(best)) ? v : best));
+    return { min: pick(parts.map((p) => p.min), (a, b) => a < b), max: pick(parts.map((p) => p.max), (a, b) => a > b) };
+  });
+  return { nulls, ranges };
 }
 
 /** The first of the candidates by `before` on their times. */

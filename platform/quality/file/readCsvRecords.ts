@@ -41,7 +41,7 @@ export async function readCsvRecords(path: string, fields: readonly CsvField[], 
   let columns: { name: string; field: CsvField | undefined }[] | undefined =
     options.header === false ? fields.map((f) => ({ name: f.name, field: f })) : undefined;
   let bytes = 0;
-  const input = createReadStream(path, { highWaterMark: 1 << 20 });
+  const input = createReadStream(path, { highWaterMark: 1 << 16 });
   input.on('data', (chunk) => (bytes += chunk.length));
   const parser = input.pipe(
     parse({

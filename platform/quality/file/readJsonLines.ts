@@ -18,7 +18,7 @@ export interface LineHandlers {
  * `\r\n` accepted), split without a per-line stream or promise. Blank lines are skipped but counted.
  */
 export function readJsonLines(path: string, handlers: LineHandlers, maxLineLength = MAX_LINE_LENGTH): Promise<{ lines: number; bytes: number }> {
-  return splitLines(createReadStream(path, { highWaterMark: 1 << 20 }), handlers, maxLineLength);
+  return splitLines(createReadStream(path, { highWaterMark: 1 << 16 }), handlers, maxLineLength);
 }
 
 /** Splits a stream of UTF-8 chunks into lines, as `readJsonLines` does for a file. */

@@ -1,35 +1,38 @@
 import type { Measure, Observation } from '../checks/Measure.js';
 import type { SqlClient } from '../../db/SqlClient.js';
 import { quoteIdent, quoteTable } from '../../db/SqlClient.js';
-import { KeyCounter } from './KeyCounter.js';
+import { KeyCounter, type KeyCounterState } from './KeyCounter.js';
 
 /** Distinct values a `relationships` check collects from a file before it gives up (memory). */
 export const MAX_LOOKUP_VALUES = 1_000_000;
 const LOOKUP_BATCH = 10_000;
 
-/** A measure taken while records stream by. */
+/**
+ * A measure taken while records stream by. Its state is plain data, so that the parts of a file read by
+ * several worker threads merge into one observation (`observe`).
+ */
 export interface RecordAccumulator {
   add(record: Record<string, unknown>): void;
-  observe(records: number): Promise<Observation>;
+  state(): AccumulatorState;
   dispose(): void;
 }
 
-export interface AccumulatorContext {
-  /** Keys a key counter may hold in memory before it spills to disk. */
-  readonly keyBudget: number;
-  /** Nulls of a contract field, from the profiler; undefined for other fields. */
-  readonly nullsOf: (field: string) => number | undefined;
-  /** The warehouse, for `relationships` checks of a file against an upstream table. */
-  readonly warehouse: SqlClient | undefined;
-}
+export type AccumulatorState =
+  | { readonly kind: 'count'; readonly n: number }
+  | { readonly kind: 'keys'; readonly keys: KeyCounterState }
+  /** Records per value; null once there were too many values. */
+  | { readonly kind: 'values'; readonly values: Map<string, number> | null }
+  | { readonly kind: 'fixed'; readonly observation: Observation };
 
-/** The accumulator that takes `measure` on streamed records, or the observation when there is nothing to stream. */
-export function accumulatorFor(measure: Measure, context: AccumulatorContext): RecordAccumulator | Observation {
+/**
+ * The accumulator of a measure; `keyBudget` is the keys a key counter may hold before it spills to disk,
+ * `expected` about how many records will come.
+ */
+export function accumulatorFor(measure: Measure, keyBudget: number, expected = 0): RecordAccumulator {
   switch (measure.kind) {
     case 'rows':
-      return counting(() => 0, (_n, records) => records);
+      return counting(() => 1);
     case 'nulls': {
-      if (context.nullsOf(measure.field) !== undefined) return counting(() => 0, () => context.nullsOf(measure.field)!);
       const field = measure.field;
       return counting((r) => (r[field] === null || r[field] === undefined ? 1 : 0));
     }
@@ -49,27 +52,51 @@ export function accumulatorFor(measure: Measure, context: AccumulatorContext): R
       });
     }
     case 'duplicates':
-      return keyAccumulator(measure.fields, context.keyBudget);
+      return keyAccumulator(measure.fields, keyBudget, expected);
     case 'orphans':
-      return lookupAccumulator(measure, context.warehouse);
+      return valueAccumulator(measure.field);
     case 'sql':
-      return { skipped: 'a file has no table to run SQL on; test the table in the warehouse' };
+      return fixed({ skipped: 'a file has no table to run SQL on; test the table in the warehouse' });
   }
 }
 
-function counting(count: (record: Record<string, unknown>) => number, total?: (n: number, records: number) => number): RecordAccumulator {
+/** The observation of a measure from the states of its accumulators over every part of the input. */
+export async function observe(measure: Measure, states: readonly AccumulatorState[], keyBudget: number, warehouse: SqlClient | undefined): Promise<Observation> {
+  const first = states[0]!;
+  switch (first.kind) {
+    case 'fixed':
+      return first.observation;
+    case 'count':
+      return { value: states.reduce((sum, s) => sum + (s as { n: number }).n, 0) };
+    case 'keys': {
+      const { count, distinct, examples } = KeyCounter.merge(
+        states.map((s) => (s as { keys: KeyCounterState }).keys),
+        keyBudget,
+      );
+      return { value: count - distinct, examples, keys: { count, distinct, enforced: false } };
+    }
+    case 'values':
+      return lookUp(measure as Extract<Measure, { kind: 'orphans' }>, states as Extract<AccumulatorState, { kind: 'values' }>[], warehouse);
+  }
+}
+
+function fixed(observation: Observation): RecordAccumulator {
+  return { add() {}, state: () => ({ kind: 'fixed', observation }), dispose() {} };
+}
+
+function counting(count: (record: Record<string, unknown>) => number): RecordAccumulator {
   let n = 0;
   return {
     add(record) {
       n += count(record);
     },
-    observe: async (records) => ({ value: total ? total(n, records) : n }),
+    state: () => ({ kind: 'count', n }),
     dispose() {},
   };
 }
 
-function keyAccumulator(fields: readonly string[], budget: number): RecordAccumulator {
-  const counter = new KeyCounter(budget);
+function keyAccumulator(fields: readonly string[], budget: number, expected: number): RecordAccumulator {
+  const counter = new KeyCounter(budget, expected);
   const single = fields.length === 1 ? fields[0]! : undefined;
   return {
     add(record) {
@@ -87,56 +114,57 @@ function keyAccumulator(fields: readonly string[], budget: number): RecordAccumu
       // An array is an object key to the counter: compared by its JSON, apart from strings.
       counter.add(values);
     },
-    async observe() {
-      const { count, distinct, examples } = counter.finish();
-      return {
-        value: count - distinct,
-        examples,
-        keys: { count, distinct, enforced: false },
-      };
-    },
+    state: () => ({ kind: 'keys', keys: counter.state() }),
     dispose: () => counter.dispose(),
   };
 }
 
-function lookupAccumulator(measure: Extract<Measure, { kind: 'orphans' }>, warehouse: SqlClient | undefined): RecordAccumulator {
+function valueAccumulator(field: string): RecordAccumulator {
   // Records per value, so that the count is of records, as in a table.
-  const values = new Map<string, number>();
-  let overflow = false;
-  const { field, to } = measure;
+  let values: Map<string, number> | null = new Map();
   return {
     add(record) {
-      if (overflow) return;
       const v = record[field];
-      if (v === null || v === undefined) return;
+      if (v === null || v === undefined || values === null) return;
       const key = typeof v === 'string' ? v : JSON.stringify(v);
       values.set(key, (values.get(key) ?? 0) + 1);
-      if (values.size > MAX_LOOKUP_VALUES) {
-        overflow = true;
-        values.clear();
-      }
+      if (values.size > MAX_LOOKUP_VALUES) values = null;
     },
-    async observe() {
-      if (overflow) return { skipped: `more than ${MAX_LOOKUP_VALUES} distinct values to look up; test the table in the warehouse instead` };
-      if (!warehouse) return { skipped: `needs the warehouse, where ${to.port} lives (${quoteTable(to.table)})` };
-      const list = [...values.keys()];
-      let missing = 0;
-      const examples: string[] = [];
-      try {
-        for (let i = 0; i < list.length; i += LOOKUP_BATCH) {
-          // Compared as text: the file's values against the upstream column's text form.
-          const { rows } = await warehouse.query<{ v: string }>(
-            `select v from unnest($1::text[]) as v where not exists (select 1 from ${quoteTable(to.table)} u where u.${quoteIdent(to.field)}::text = v)`,
-            [list.slice(i, i + LOOKUP_BATCH)],
-          );
-          for (const row of rows) missing += values.get(row.v) ?? 0;
-          for (const row of rows) if (examples.length < 5) examples.push(row.v);
-        }
-      } catch (error) {
-        return { error: `looking up ${to.port}.${to.field} in ${quoteTable(to.table)}: ${(error as Error).message}` };
-      }
-      return { value: missing, examples };
-    },
+    state: () => ({ kind: 'values', values }),
     dispose() {},
   };
+}
+
+async function lookUp(measure: Extract<Measure, { kind: 'orphans' }>, states: readonly Extract<AccumulatorState, { kind: 'values' }>[], warehouse: SqlClient | undefined): Promise<Observation> {
+  const { to } = measure;
+  const values = new Map<string, number>();
+  for (const state of states) {
+    if (state.values === null) return tooMany();
+    for (const [k, n] of state.values) values.set(k, (values.get(k) ?? 0) + n);
+    if (values.size > MAX_LOOKUP_VALUES) return tooMany();
+  }
+  if (!warehouse) return { skipped: `needs the warehouse, where ${to.port} lives (${quoteTable(to.table)})` };
+  const list = [...values.keys()];
+  let missing = 0;
+  const examples: string[] = [];
+  try {
+    for (let i = 0; i < list.length; i += LOOKUP_BATCH) {
+      // Compared as text: the file's values against the upstream column's text form.
+      const { rows } = await warehouse.query<{ v: string }>(
+        `select v from unnest($1::text[]) as v where not exists (select 1 from ${quoteTable(to.table)} u where u.${quoteIdent(to.field)}::text = v)`,
+        [list.slice(i, i + LOOKUP_BATCH)],
+      );
+      for (const row of rows) {
+        missing += values.get(row.v) ?? 0;
+        if (examples.length < 5) examples.push(row.v);
+      }
+    }
+  } catch (error) {
+    return { error: `looking up ${to.port}.${to.field} in ${quoteTable(to.table)}: ${(error as Error).message}` };
+  }
+  return { value: missing, examples };
+}
+
+function tooMany(): Observation {
+  return { skipped: `more than ${MAX_LOOKUP_VALUES} distinct values to look up; test the table in the warehouse instead` };
 }

@@ -10,6 +10,8 @@ export interface ColumnInfo {
   /** `format_type`, e.g. `numeric(12,2)`. */
   readonly type: string;
   readonly kind: ColumnKind;
+  /** A NOT NULL column. */
+  readonly notNull: boolean;
 }
 
 export interface TableInfo {
@@ -20,6 +22,8 @@ export interface TableInfo {
   readonly hasCtid: boolean;
   /** Text pushdown needs UTF-8 (characters are code points) and standard strings (literals as written). */
   readonly textPushdown: boolean;
+  /** Names of the table's validated CHECK constraints. */
+  readonly checks: readonly string[];
 }
 
 const KINDS: Record<string, ColumnKind> = {
@@ -44,8 +48,8 @@ export async function describeTable(client: SqlClient, table: TableName): Promis
   const { rows: found } = await client.query<{ kind: string | null }>('select (select relkind::text from pg_class where oid = to_regclass($1)) as kind', [name]);
   const relkind = found[0]?.kind ?? null;
   if (relkind === null) throw new NotFoundError(`table ${table.schema}.${table.name} does not exist in the warehouse; run mesh run first, or pass --file`);
-  const { rows: columns } = await client.query<{ name: string; type: string; base: string }>(
-    `select a.attname as name, format_type(a.atttypid, a.atttypmod) as type, coalesce(b.typname, t.typname)::text as base
+  const { rows: columns } = await client.query<{ name: string; type: string; base: string; notNull: boolean }>(
+    `select a.attname as name, format_type(a.atttypid, a.atttypmod) as type, coalesce(b.typname, t.typname)::text as base, a.attnotnull as "notNull"
        from pg_attribute a
        join pg_type t on t.oid = a.atttypid
        left join pg_type b on t.typtype = 'd' and b.oid = t.typbasetype
@@ -63,13 +67,18 @@ export async function describeTable(client: SqlClient, table: TableName): Promis
       group by x.indexrelid`,
     [name],
   );
+  const { rows: checks } = await client.query<{ name: string }>(
+    "select conname::text as name from pg_constraint where conrelid = to_regclass($1) and contype = 'c' and convalidated",
+    [name],
+  );
   const { rows: settings } = await client.query<{ ok: boolean }>(
     "select current_setting('server_encoding') = 'UTF8' and current_setting('standard_conforming_strings') = 'on' as ok",
   );
   return {
-    columns: columns.map((c) => ({ name: c.name, type: c.type, kind: KINDS[c.base] ?? 'other' })),
+    columns: columns.map((c) => ({ name: c.name, type: c.type, kind: KINDS[c.base] ?? 'other', notNull: c.notNull })),
     uniqueIndexes: indexes.map((i) => i.cols),
     hasCtid: relkind === 'r' || relkind === 'm',
     textPushdown: settings[0]?.ok === true,
+    checks: checks.map((c) => c.name),
   };
 }

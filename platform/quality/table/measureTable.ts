@@ -3,13 +3,14 @@ import { replaceSqlRefs } from '../../pipeline/sqlRefs.js';
 import type { TableName } from '../../warehouse/portTable.js';
 import { quoteIdent, quoteTable, type SqlClient } from '../../db/SqlClient.js';
 import { measureKey, type Measure, type Observation } from '../checks/Measure.js';
-import type { Constraint, FieldAnalysis } from '../contract/analyzeContract.js';
+import type { FieldAnalysis } from '../contract/analyzeContract.js';
 import type { DeadLetterTable } from '../deadLetter/DeadLetterTable.js';
 import type { MeasurePlan, Measurements } from '../Measurements.js';
 import type { FieldMetrics } from '../QualityReport.js';
 import { RecordValidator } from '../validate/RecordValidator.js';
 import { describeTable, type ColumnInfo, type ColumnKind } from './describeTable.js';
-import { fieldPredicate, jsonObjectSql, jsonValueSql, literal, type PredicateContext } from './fieldPredicate.js';
+import { contractConstraintName, contractPredicate } from './contractPredicate.js';
+import { jsonObjectSql, jsonValueSql, literal } from './fieldPredicate.js';
 import { streamLines } from './streamLines.js';
 
 /** A warehouse table to test. */
@@ -22,8 +23,6 @@ export interface TableSource {
 /** Resolves `{{ ref('product', 'port') }}` in `sql` checks to a warehouse table. */
 export type PortTableResolver = (product: string, port: string | undefined) => TableName | { readonly error: string };
 
-/** Columns whose names start with this belong to the platform (run ids, load times) and are not data. */
-export const PLATFORM_COLUMN_PREFIX = '_mesh_';
 /** Seconds a `sql` check may run. */
 const SQL_CHECK_TIMEOUT_MS = 300_000;
 /** Rows re-read at once by `ctid` for their dead letters. */
@@ -57,31 +56,10 @@ export async function measureTable(
   plan.onProgress?.({ phase: 'scan', done: 0, total: undefined, unit: 'rows' });
   const info = await describeTable(client, table);
   const columns = new Map(info.columns.map((c) => [c.name, c]));
-  const fieldNames = new Set(analysis.fields.map((f) => f.field.name));
-  const extra = info.columns.filter((c) => !fieldNames.has(c.name) && !c.name.startsWith(PLATFORM_COLUMN_PREFIX));
-  const missing = analysis.fields.filter((f) => !columns.has(f.field.name)).map((f) => f.field.name);
-  const context: PredicateContext = {
-    textPushdown: info.textPushdown,
-    regexOk: await provenRegexes(client, analysis.fields),
-  };
-
-  // What SQL decides, and what is left to Ajv.
-  let rootResidual = analysis.rootResidual;
-  if (!rootResidual && extra.length > 0 && analysis.others === 'schema') rootResidual = `columns ${extra.map((c) => c.name).join(', ')} meet the contract's schema for other properties`;
-  const predicates: string[] = [];
-  const pushedDown: string[] = [];
-  const residual: { field: FieldAnalysis; reason: string }[] = [];
-  for (const field of analysis.fields) {
-    const column = columns.get(field.field.name);
-    const predicate = fieldPredicate(field, column, context);
-    if (predicate === undefined) residual.push({ field, reason: field.residual ?? `not decidable in SQL on a ${column?.type ?? 'missing'} column` });
-    else {
-      pushedDown.push(field.field.name);
-      if (predicate !== 'true') predicates.push(predicate);
-    }
-  }
-  if (extra.length > 0 && analysis.others === 'none') predicates.push('false'); // a closed contract rejects every row
-  const valid = predicates.length === 0 ? 'true' : `coalesce(${predicates.join(' and ')}, false)`;
+  const { pushedDown, residual, rootResidual, extra, missing, ...predicate } = await contractPredicate(client, analysis, info);
+  // A validated CHECK constraint holding the predicate proves every row: nothing to evaluate.
+  const provedBy = predicate.valid !== 'true' && rootResidual === undefined ? info.checks.find((c) => c === contractConstraintName(predicate.valid)) : undefined;
+  const valid = provedBy ? 'true' : predicate.valid;
 
   // 1. The aggregate scan.
   const select = new AggregateSelect();
@@ -92,12 +70,13 @@ export async function measureTable(
     const col = quoteIdent(column.name);
     const ordered = ORDERED.has(column.kind);
     return {
-      count: select.add(`count(${col})`),
+      // A NOT NULL column has no nulls to count.
+      count: column.notNull ? rowsAlias : select.add(`count(${col})`),
       min: ordered ? select.add(orderedValue(`min(${col})`, column.kind)) : undefined,
       max: ordered ? select.add(orderedValue(`max(${col})`, column.kind)) : undefined,
     };
   });
-  const suspectsAlias = rootResidual ? undefined : select.add(`count(*) filter (where not ${valid})`);
+  const suspectsAlias = rootResidual || valid === 'true' ? undefined : select.add(`count(*) filter (where not ${valid})`);
   const observations = new Map<string, Observation>();
   const deferred: { key: string; run: () => Promise<Observation> }[] = [];
   const aggregateMeasures: { key: string; alias: string }[] = [];
@@ -140,8 +119,8 @@ export async function measureTable(
   }
 
   // 3. The stream: suspects in full, and the fields beyond SQL of the other rows.
-  const validator = new RecordValidator(contracts, analysis.contract.file, analysis.fields.map((f) => f.field.name));
-  const suspects = suspectsAlias === undefined ? records : Number(aggregate[suspectsAlias]);
+  const validator = RecordValidator.of(contracts, analysis.contract.file, analysis.fields.map((f) => f.field.name));
+  const suspects = rootResidual ? records : suspectsAlias === undefined ? 0 : Number(aggregate[suspectsAlias]);
   let invalid = 0;
   let streamed = 0;
   const ctid = info.hasCtid ? 't.ctid::text' : "''";
@@ -241,6 +220,7 @@ export async function measureTable(
     method: {
       scans,
       pushedDown: rootResidual ? [] : pushedDown,
+      ...(provedBy ? { provedBy } : {}),
       streamedFields: rootResidual ? [{ field: '(record)', reason: rootResidual }] : residual.map((r) => ({ field: r.field.field.name, reason: r.reason })),
       streamed,
     },
@@ -420,28 +400,6 @@ async function sqlCheckValue(client: SqlClient, table: TableName, query: string,
     if (!(error instanceof Rollback)) return { error: (error as Error).message };
   }
   return observation!;
-}
-
-/** Which translated patterns the database compiles: asked once each, in a savepoint. */
-async function provenRegexes(client: SqlClient, fields: readonly FieldAnalysis[]): Promise<(are: string) => boolean> {
-  const patterns = new Set<string>();
-  const visit = (constraints: readonly Constraint[]) => {
-    for (const c of constraints) {
-      if (c.kind === 'pattern' && c.are !== undefined) patterns.add(c.are);
-      if (c.kind === 'format' && c.test.kind === 'regex' && c.test.are !== undefined) patterns.add(c.test.are);
-      if (c.kind === 'anyOf') c.branches.forEach(visit);
-    }
-  };
-  for (const f of fields) if (f.constraints) visit(f.constraints);
-  const ok = new Set<string>();
-  for (const are of patterns) {
-    const compiled = await client.transaction((tx) => tx.query(`select '' ~ ${literal(are)} as m`)).then(
-      () => true,
-      () => false,
-    );
-    if (compiled) ok.add(are);
-  }
-  return (are) => ok.has(are);
 }
 
 /** A validator for one field's value: the contract's `properties/<name>` schema, compiled once. */

@@ -13,13 +13,20 @@ export const MAX_ERRORS_PER_RECORD = 50;
 export class RecordValidator {
   private readonly fast: ValidateFunction;
   private readonly full: ValidateFunction;
+
+  /** The validator of a contract of `contracts`. */
+  static of(contracts: ContractSet, file: string, fields: readonly string[]): RecordValidator {
+    return new RecordValidator(contracts.validator(file), contracts.validator(file, { allErrors: true }), fields);
+  }
+
   private readonly fieldIndex: Map<string, number>;
   /** Rejected records per field, in the order of `fields`. */
   readonly invalidByField: number[];
 
-  constructor(contracts: ContractSet, file: string, fields: readonly string[]) {
-    this.fast = contracts.validator(file);
-    this.full = contracts.validator(file, { allErrors: true });
+  /** `fast` stops at the first error, `full` collects all (Ajv's `allErrors`). */
+  constructor(fast: ValidateFunction, full: ValidateFunction, fields: readonly string[]) {
+    this.fast = fast;
+    this.full = full;
     this.fieldIndex = new Map(fields.map((name, i) => [name, i]));
     this.invalidByField = fields.map(() => 0);
   }
