@@ -8,6 +8,7 @@ import {
   NotFoundError,
   TransientError,
 } from '../../platform/errors.js';
+import type { QualityResultInput, SlaStatusInput } from '../store/qualityResults.js';
 import { InvalidContentError, type Violation } from '../errors.js';
 import type { PublishOutcome } from '../store/publishProducts.js';
 import type { PublishBundle } from './PublishBundle.js';
@@ -22,6 +23,16 @@ export class CatalogClient {
 
   publish(bundle: PublishBundle): Promise<PublishOutcome> {
     return this.request<PublishOutcome>('POST', '/api/v1/publish', bundle);
+  }
+
+  /** Records a data test result (`mesh test`); returns its id. */
+  recordQualityResult(result: QualityResultInput): Promise<{ id: number }> {
+    return this.request('POST', '/api/v1/quality-results', result);
+  }
+
+  /** Records an SLA status (`mesh test`); returns its id. */
+  recordSlaStatus(status: SlaStatusInput): Promise<{ id: number }> {
+    return this.request('POST', '/api/v1/sla-status', status);
   }
 
   /** The team the token belongs to. */

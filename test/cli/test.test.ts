@@ -7,6 +7,10 @@ import { createPgliteClient } from '../../platform/db/createPgliteClient.js';
 import { writeTempRepo } from '../support/fixtureRepo.js';
 import { cleanOrder, CUSTOMER_IDS, ORDER_FIELDS, plantedOrders, qualityRepoFiles } from '../support/qualityRepo.js';
 import { runCli } from '../support/runCli.js';
+import { CatalogServer } from '../../catalog/server/CatalogServer.js';
+import { openCatalogStore } from '../../catalog/store/openCatalogStore.js';
+import { buildPublishBundle } from '../../catalog/publish/PublishBundle.js';
+import { loadRepository } from '../../platform/repo/loadRepository.js';
 
 /** Clean orders dated now, so that the freshness SLA holds whenever the test runs. */
 function freshOrders(n: number): Record<string, unknown>[] {
@@ -32,7 +36,7 @@ describe('mesh test', () => {
   afterAll(() => repo.cleanup());
 
   it('prints the report as JSON and exits 1 when checks fail, with dead letters beside the file', async () => {
-    const result = await runCli(['test', 'shop.orders', '--file', 'planted.jsonl', '--format', 'json'], { cwd: repo.root });
+    const result = await runCli(['test', 'shop.orders', '--file', 'planted.jsonl', '--format', 'json'], { cwd: repo.root, env: { OPENLINEAGE_DISABLED: 'true' } });
     expect(result.code).toBe(1);
     const report = JSON.parse(result.stdout);
     expect(report).toMatchObject({ product: 'shop.orders', port: 'orders', records: 22, valid: 16, invalid: 6, score: { score: expect.any(Number), grade: expect.any(String) } });
@@ -115,5 +119,38 @@ describe('mesh test', () => {
     expect(stderr).toMatch(/\r\u001b\[2Kshop\.orders\.orders read \[#+\] 100% /);
     expect(stderr.endsWith('\r\u001b[2K')).toBe(true);
     expect(seen).toEqual(['start shop.orders.orders planted.jsonl', 'result shop.orders.orders 22', 'close']);
+  });
+
+  it('emits a test run with quality facets, and records the results in the catalog it is given', async () => {
+    const store = await openCatalogStore({ kind: 'pglite', dataDir: undefined });
+    const server = new CatalogServer({ store, tokenCacheMs: 0 });
+    const { url } = await server.listen(0, '127.0.0.1');
+    try {
+      const { token } = await store.createToken('shop', { kind: 'direct', user: 'tester' });
+      await store.publish(buildPublishBundle(await loadRepository(repo.root)), { kind: 'direct', user: 'tester' });
+      const events = join(repo.root, 'test-events.jsonl');
+      const result = await runCli(['test', 'shop.orders', '--file', 'planted.jsonl', '--catalog', url, '--format', 'json'], {
+        cwd: repo.root,
+        env: { MESH_TOKEN: token, OPENLINEAGE__TRANSPORT__TYPE: 'file', OPENLINEAGE__TRANSPORT__LOG_FILE_PATH: events },
+      });
+      expect(result.stderr).toBe('');
+      expect(result.code).toBe(1);
+      const emitted = (await readFile(events, 'utf8')).trim().split('\n').map((line) => JSON.parse(line));
+      expect(emitted.map((e) => `${e.eventType} ${e.job.name}`)).toEqual(['START shop.orders.test', 'COMPLETE shop.orders.test']);
+      const input = emitted[1].inputs[0];
+      expect(input.inputFacets.dataQualityMetrics).toMatchObject({ rowCount: 22, columnMetrics: { order_id: { nullCount: expect.any(Number) } } });
+      expect(input.inputFacets.dataQualityAssertions.assertions).toContainEqual(expect.objectContaining({ assertion: 'schema', success: false, actual: '6' }));
+      const { rows } = await store.sql.query<{ run_id: string; records: number; invalid: number; grade: string }>('select run_id, records, invalid, grade from quality_results where product_id = $1', ['shop.orders']);
+      expect(rows).toEqual([{ run_id: emitted[0].run.runId, records: 22, invalid: 6, grade: JSON.parse(result.stdout).score.grade }]);
+      const sla = await store.sql.query<{ completeness: string }>('select completeness from sla_status where product_id = $1', ['shop.orders']);
+      expect(sla.rows).toHaveLength(1);
+      // A catalog without a token is a usage error, before anything is read.
+      const refused = await runCli(['test', 'shop.orders', '--file', 'planted.jsonl', '--catalog', url], { cwd: repo.root });
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toContain('needs a token');
+    } finally {
+      await server.close();
+      await store.close();
+    }
   });
 });

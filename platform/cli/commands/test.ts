@@ -15,6 +15,7 @@ import { EXIT_FAILURE, EXIT_OK, EXIT_PROBLEMS } from '../exitCodes.js';
 import { progressBarFor } from '../progressBar.js';
 import { styleFor, type Style } from '../style.js';
 import { repositoryOptions } from './validate.js';
+import { testHooks, type TestReporting } from '../testHooks.js';
 
 /** One port to test. */
 export interface TestTarget {
@@ -48,13 +49,17 @@ interface TestError {
  * `mesh test`, with the hooks made for each invocation (from `io.env`: where lineage and the catalog are
  * configured). The command the CLI registers has none; wiring lineage and the catalog is passing a factory.
  */
-export function createTestCommand(hooksFor: (io: CliIo) => QualityTestHooks | Promise<QualityTestHooks> = () => ({})): Command {
+export function createTestCommand(
+  hooksFor: (io: CliIo, repository: Repository, targets: readonly TestTarget[], reporting: TestReporting) => QualityTestHooks | Promise<QualityTestHooks> = () => ({}),
+): Command {
   return {
     name: 'test',
     summary: 'Test output ports against their contracts, quality checks and SLAs; score them; write rejected records to dead letters.',
-    usage: 'test <product-id>|--all [--port name] [--file path] [--format text|json] [--warehouse url] [--warehouse-dir dir]',
+    usage: 'test <product-id>|--all [--port name] [--file path] [--format text|json] [--warehouse url] [--warehouse-dir dir] [--catalog url] [--token t]',
     options: {
       all: { type: 'boolean' },
+      catalog: { type: 'string' },
+      token: { type: 'string' },
       port: { type: 'string' },
       file: { type: 'string' },
       warehouse: { type: 'string' },
@@ -84,7 +89,8 @@ export function createTestCommand(hooksFor: (io: CliIo) => QualityTestHooks | Pr
 
       // MESH_THREADS caps the threads that read a large file, as it caps those that read the repository.
       const threads = repositoryOptions(io.env).threads ?? Math.min(availableParallelism(), 4);
-      const hooks = await hooksFor(io);
+      const labels: TestTarget[] = targets.map(({ product, port }) => ({ product, port, source: '' }));
+      const hooks = await hooksFor(io, repository, labels, { catalog: stringOption(args, 'catalog'), token: stringOption(args, 'token') });
       const progress = progressBarFor(io.stderr, io.env);
       const reports: QualityReport[] = [];
       const errors: TestError[] = [];
@@ -147,8 +153,8 @@ export function createTestCommand(hooksFor: (io: CliIo) => QualityTestHooks | Pr
   };
 }
 
-/** `mesh test` as registered: no lineage or catalog hooks yet. */
-export const testCommand: Command = createTestCommand();
+/** `mesh test` as registered: OpenLineage test runs, and results recorded in the catalog when one is named. */
+export const testCommand: Command = createTestCommand(testHooks);
 
 function chooseTargets(repository: Repository, productId: string | undefined, port: string | undefined): { product: string; port: string }[] {
   const products = productId === undefined ? [...repository.products.values()].sort((a, b) => a.id.localeCompare(b.id)) : [repository.products.get(productId)];
