@@ -2,7 +2,9 @@ import { CatalogClient } from '../../catalog/publish/CatalogClient.js';
 import { qualityResultOf, slaStatusOf } from '../../catalog/results/fromQualityReport.js';
 import { UsageError } from '../errors.js';
 import { portQualityOf } from '../lineage/portQualityOf.js';
-import type { PortQuality, ProductRun } from '../lineage/ProductLineage.js';
+import type { PortQuality, ProductLineage, ProductRun } from '../lineage/ProductLineage.js';
+import type { LineageClient } from '../lineage/createLineageClient.js';
+import type { QualityResultInput, SlaStatusInput } from '../../catalog/store/qualityResults.js';
 import type { QualityReport } from '../quality/QualityReport.js';
 import type { Repository } from '../repo/Repository.js';
 import type { CliIo } from './CliIo.js';
@@ -15,6 +17,21 @@ export interface TestReporting {
   readonly token?: string | undefined;
 }
 
+/** What records test results: the catalog's HTTP client, or a store with a principal (the demo). */
+export interface QualityRecorder {
+  recordQualityResult(input: QualityResultInput): Promise<unknown>;
+  recordSlaStatus(input: SlaStatusInput): Promise<unknown>;
+}
+
+/** The recorder `--catalog`/`MESH_CATALOG_URL` and `--token`/`MESH_TOKEN` name, if any. */
+export function catalogRecorder(io: CliIo, reporting: TestReporting): QualityRecorder | undefined {
+  const catalogUrl = reporting.catalog ?? nonEmpty(io.env['MESH_CATALOG_URL']);
+  const token = reporting.token ?? nonEmpty(io.env['MESH_TOKEN']);
+  if (catalogUrl === undefined) return undefined;
+  if (token === undefined) throw new UsageError('recording results in the catalog needs a token: --token, or MESH_TOKEN');
+  return new CatalogClient(catalogUrl.replace(/\/+$/, ''), token);
+}
+
 /**
  * What `mesh test` reports besides its output. OpenLineage: one test run per product (job `<id>.test`), START
  * before its first port is read, then COMPLETE with the `dataQualityMetrics` and `dataQualityAssertions` input
@@ -22,12 +39,16 @@ export interface TestReporting {
  * quality result (tied to the test run) and SLA status.
  */
 export function testHooks(io: CliIo, repository: Repository, targets: readonly TestTarget[], reporting: TestReporting): QualityTestHooks {
-  const catalogUrl = reporting.catalog ?? nonEmpty(io.env['MESH_CATALOG_URL']);
-  const token = reporting.token ?? nonEmpty(io.env['MESH_TOKEN']);
-  if (catalogUrl !== undefined && token === undefined) throw new UsageError('recording results in the catalog needs a token: --token, or MESH_TOKEN');
-  const catalog = catalogUrl !== undefined ? new CatalogClient(catalogUrl.replace(/\/+$/, ''), token!) : undefined;
-  const { lineage, client } = openLineage(io, repository);
+  return qualityTestHooks(openLineage(io, repository), repository, targets, catalogRecorder(io, reporting));
+}
 
+/** The hooks, given where events and results go. */
+export function qualityTestHooks(
+  { lineage, client }: { lineage: ProductLineage; client: LineageClient },
+  repository: Repository,
+  targets: readonly TestTarget[],
+  catalog: QualityRecorder | undefined,
+): QualityTestHooks {
   interface Open {
     readonly run: ProductRun;
     readonly left: Set<string>;

@@ -1,8 +1,9 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readdir } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { PGlite, types as pgliteTypes, type PGliteInterface, type Transaction } from '@electric-sql/pglite';
 import { acquireDirectoryLock } from './acquireDirectoryLock.js';
+import { pgliteTemplate } from './pgliteTemplate.js';
 import { parseInt8, type SqlClient, type SqlResult } from './SqlClient.js';
 
 /**
@@ -13,8 +14,13 @@ import { parseInt8, type SqlClient, type SqlResult } from './SqlClient.js';
  */
 export async function createPgliteClient(dataDir?: string, options: { what?: string } = {}): Promise<SqlClient> {
   const parsers = { [pgliteTypes.INT8]: parseInt8 };
+  // A new database starts from an initialized template instead of running initdb (seconds saved each time).
+  const fresh = async (dir?: string) => {
+    const template = dir === undefined || (await isEmptyDirectory(dir)) ? await pgliteTemplate() : undefined;
+    return template ? { loadDataDir: template } : {};
+  };
   if (dataDir === undefined) {
-    const db = await PGlite.create({ parsers });
+    const db = await PGlite.create({ parsers, ...(await fresh()) });
     return pgliteClient(db, 'pglite://memory', () => db.close());
   }
   const dir = resolve(dataDir);
@@ -22,7 +28,7 @@ export async function createPgliteClient(dataDir?: string, options: { what?: str
   const release = await acquireDirectoryLock(`${dir}.lock`, options.what ?? `the database in ${dir}`);
   let db: PGlite;
   try {
-    db = await PGlite.create({ dataDir: dir, parsers });
+    db = await PGlite.create({ dataDir: dir, parsers, ...(await fresh(dir)) });
   } catch (error) {
     await release();
     throw error;
@@ -80,4 +86,12 @@ function pgliteClient(db: PGliteInterface | Transaction, location: string, close
     close,
   };
   return self;
+}
+
+async function isEmptyDirectory(dir: string): Promise<boolean> {
+  try {
+    return (await readdir(dir)).length === 0;
+  } catch {
+    return true; // does not exist yet
+  }
 }

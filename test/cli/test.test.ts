@@ -126,8 +126,8 @@ describe('mesh test', () => {
     const server = new CatalogServer({ store, tokenCacheMs: 0 });
     const { url } = await server.listen(0, '127.0.0.1');
     try {
-      const { token } = await store.createToken('shop', { kind: 'direct', user: 'tester' });
-      await store.publish(buildPublishBundle(await loadRepository(repo.root)), { kind: 'direct', user: 'tester' });
+      const { token } = await store.createToken('shop', { kind: 'direct', name: 'tester' });
+      await store.publish(buildPublishBundle(await loadRepository(repo.root)), { kind: 'direct', name: 'tester' });
       const events = join(repo.root, 'test-events.jsonl');
       const result = await runCli(['test', 'shop.orders', '--file', 'planted.jsonl', '--catalog', url, '--format', 'json'], {
         cwd: repo.root,

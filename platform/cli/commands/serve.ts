@@ -1,4 +1,5 @@
-import { resolveCatalogConfig } from '../../../catalog/config/resolveCatalogConfig.js';
+import { MEMORY_DATA_DIR, resolveCatalogConfig } from '../../../catalog/config/resolveCatalogConfig.js';
+import { formatDemoSummary, runDemo } from '../demo/runDemo.js';
 import { DEFAULT_CONTRACT_DIFFER } from '../../../catalog/publish/ContractDiffer.js';
 import { CatalogServer } from '../../../catalog/server/CatalogServer.js';
 import { openCatalogStore } from '../../../catalog/store/openCatalogStore.js';
@@ -8,9 +9,10 @@ import { EXIT_OK } from '../exitCodes.js';
 
 export const serveCommand: Command = {
   name: 'serve',
-  summary: 'Run the catalog server: OpenLineage ingestion at /api/v1/lineage, publishing, /healthz.',
-  usage: 'serve [--port 4000] [--host 127.0.0.1] [--db <postgres url> | --data-dir <dir>] [--auth-reads] [--format text|json]',
+  summary: 'Run the catalog server: OpenLineage ingestion at /api/v1/lineage, publishing, /healthz; --demo runs the example mesh into it.',
+  usage: 'serve [--port 4000] [--host 127.0.0.1] [--db <postgres url> | --data-dir <dir>] [--auth-reads] [--demo] [--format text|json]',
   options: {
+    demo: { type: 'boolean' },
     port: { type: 'string' },
     host: { type: 'string' },
     db: { type: 'string' },
@@ -20,12 +22,14 @@ export const serveCommand: Command = {
   maxPositionals: 0,
   formats: ['text', 'json'],
   async run(args, io) {
+    const demo = flagOption(args, 'demo');
     const config = resolveCatalogConfig(
       {
         port: stringOption(args, 'port'),
         host: stringOption(args, 'host'),
         db: stringOption(args, 'db'),
-        dataDir: stringOption(args, 'data-dir'),
+        // The demo starts from an empty catalog in memory unless a database is named.
+        dataDir: stringOption(args, 'data-dir') ?? (demo && stringOption(args, 'db') === undefined ? MEMORY_DATA_DIR : undefined),
         authReads: flagOption(args, 'auth-reads'),
       },
       io.env,
@@ -37,10 +41,12 @@ export const serveCommand: Command = {
     try {
       server = new CatalogServer({ store, authReads: config.server.authReads, log: (line) => io.stderr.write(`${line}\n`) });
       const { url, port } = await server.listen(config.server.port, config.server.host);
+      const outcome = demo ? await runDemo(io, io.cwd, store, url) : undefined;
       if (args.format === 'json') {
-        io.stdout.write(JSON.stringify({ url, port, database: store.sql.location, authReads: config.server.authReads }) + '\n');
+        io.stdout.write(JSON.stringify({ url, port, database: store.sql.location, authReads: config.server.authReads, ...(outcome ? { demo: { seconds: outcome.seconds, products: outcome.products, run: outcome.run.totals, ports: outcome.reports.map((r) => ({ product: r.product, port: r.port, records: r.records, invalid: r.invalid, score: r.score.score, grade: r.score.grade, sla: { freshness: r.sla.freshness.status, completeness: r.sla.completeness.status, availability: r.sla.availability.status } })) } } : {}) }) + '\n');
       } else {
         io.stdout.write(`mesh catalog listening on ${url} (${store.sql.location}${config.server.authReads ? ', reads need a token' : ''})\n`);
+        if (outcome) io.stdout.write(formatDemoSummary(outcome, `${url.replace('127.0.0.1', 'localhost')}/graphql`) + '\n');
       }
       const signal = await io.waitForStop();
       io.stderr.write(`mesh serve: ${signal}: finishing requests in flight\n`);
