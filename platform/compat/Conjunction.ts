@@ -8,7 +8,7 @@ import {
   isInteger,
   lcm,
   type Rational,
-} from './rational.js';
+} from '../util/rational.js';
 import { tighter, type At, type Bound, type PatternProperty, type SchemaNode } from './SchemaNode.js';
 
 /**

@@ -2,7 +2,7 @@ import { rebase } from '../contract/schemaKeywords.js';
 import { escapeSegment } from '../util/jsonPointer.js';
 import { hasOwn, isObject } from '../util/guards.js';
 import { ALL_KINDS, Kind, kindOfName, normalizeKinds, type KindSet } from './kinds.js';
-import { toRational, type Rational } from './rational.js';
+import { toRational, type Rational } from '../util/rational.js';
 import type { SchemaGraph, Side } from './SchemaGraph.js';
 
 /** A keyword's value with the pointer of the keyword, for locating changes. */

@@ -21,7 +21,7 @@ import {
 } from './Conjunction.js';
 import { deepEqual, evaluateValue, formatValueType } from './evaluateValue.js';
 import { Kind, NUMERIC, describeKinds, intersectKinds, kindAccepts, kindName, kindOfValue, kindsOf, type KindSet } from './kinds.js';
-import { compare, format as formatRational, isMultipleOf, multiplesBetween, add, type Rational } from './rational.js';
+import { compare, format as formatRational, isMultipleOf, multiplesBetween, add, type Rational } from '../util/rational.js';
 import type { Side } from './SchemaGraph.js';
 import { stableJson, type At, type SchemaNode } from './SchemaNode.js';
 

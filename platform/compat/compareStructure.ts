@@ -4,7 +4,7 @@ import { boundCode, describeBoundChange, type BoundFamily } from './boundCodes.j
 import { facetsOf, type Facets } from './Conjunction.js';
 import { deepEqual } from './evaluateValue.js';
 import { Kind, describeKinds, kindName, kindsOf } from './kinds.js';
-import { ONE, ceilToMultiple, equals, floorToMultiple, format as formatRational, lcm, compare, type Rational } from './rational.js';
+import { ONE, ceilToMultiple, equals, floorToMultiple, format as formatRational, lcm, compare, type Rational } from '../util/rational.js';
 import { isConstraintKeyword, stableJson, type At, type Bound, type SchemaNode } from './SchemaNode.js';
 import { preview, type Finding } from './SubsetChecker.js';
 

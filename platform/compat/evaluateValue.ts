@@ -1,7 +1,7 @@
 import { fullFormats } from 'ajv-formats/dist/formats.js';
 import { hasOwn, isObject } from '../util/guards.js';
 import { Kind, kindAccepts, kindOfValue } from './kinds.js';
-import { compare, isMultipleOf, toRational } from './rational.js';
+import { compare, isMultipleOf, toRational } from '../util/rational.js';
 import type { SchemaNode } from './SchemaNode.js';
 
 /** `true` accepted, `false` rejected, `undefined` when the evaluator cannot tell (unsupported keywords). */

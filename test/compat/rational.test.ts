@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ceilToMultiple, compare, floorToMultiple, format, isMultipleOf, lcm, toRational } from '../../platform/compat/rational.js';
+import { ceilToMultiple, compare, floorToMultiple, format, isMultipleOf, lcm, toRational } from '../../platform/util/rational.js';
 
 const r = (x: number) => toRational(x)!;
 

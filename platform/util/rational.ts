@@ -16,19 +16,23 @@ export const ONE: Rational = { n: 1n, d: 1n };
 /** Exponents beyond this are refused: `1e308` would build a 300-digit integer, `1e-400` is not a double. */
 const MAX_EXPONENT = 400;
 
-/** The exact value of a finite JSON number as written in its shortest round-trip spelling. */
-export function toRational(value: number): Rational | undefined {
+/** A finite number as `digits * 10^exponent`, from its shortest round-trip spelling (`0.01` is `1 * 10^-2`). */
+export function decimalParts(value: number): { readonly digits: bigint; readonly exponent: number } | undefined {
   if (!Number.isFinite(value)) return undefined;
   const match = /^(-?)(\d+)(?:\.(\d+))?(?:e([+-]?\d+))?$/.exec(String(value));
   if (!match) return undefined;
   const [, sign, whole, fraction = '', exponentText = '0'] = match;
   const exponent = Number(exponentText) - fraction.length;
   if (Math.abs(exponent) > MAX_EXPONENT) return undefined;
-  let n = BigInt(whole! + fraction);
-  let d = 1n;
-  if (exponent >= 0) n *= 10n ** BigInt(exponent);
-  else d = 10n ** BigInt(-exponent);
-  return make(sign === '-' ? -n : n, d);
+  const digits = BigInt(whole! + fraction);
+  return { digits: sign === '-' ? -digits : digits, exponent };
+}
+
+/** The exact value of a finite JSON number as written in its shortest round-trip spelling. */
+export function toRational(value: number): Rational | undefined {
+  const parts = decimalParts(value);
+  if (!parts) return undefined;
+  return parts.exponent >= 0 ? make(parts.digits * 10n ** BigInt(parts.exponent), 1n) : make(parts.digits, 10n ** BigInt(-parts.exponent));
 }
 
 export function make(n: bigint, d: bigint): Rational {
