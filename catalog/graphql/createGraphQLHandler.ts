@@ -34,6 +34,9 @@ export async function createGraphQLHandler(options: GraphQLHandlerOptions): Prom
     typeDefs,
     resolvers,
     introspection: true,
+    // mesh serve stops on signals itself, letting requests in flight finish; Apollo's own handler would
+    // re-raise the signal and end the process before that.
+    stopOnTerminationSignals: false,
     includeStacktraceInErrorResponses: false,
     parseOptions: { maxTokens: MAX_TOKENS },
     formatError: formatGraphQLError(options.log),
