@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { UsageError } from '../errors.js';
 import type { CliIo } from './CliIo.js';
 import type { Command, OutputFormat } from './Command.js';
-import { COMMANDS } from './commands/index.js';
+import { COMMANDS, type CommandEntry } from './commands/index.js';
 import { EXIT_FAILURE, EXIT_OK, reportError } from './exitCodes.js';
 
 const FORMATS: readonly OutputFormat[] = ['text', 'json', 'markdown', 'github'];
@@ -12,24 +12,30 @@ const FORMATS: readonly OutputFormat[] = ['text', 'json', 'markdown', 'github'];
  * Runs `mesh` with `argv` (without the node and script paths) and returns the exit code. Every error ends
  * here and is mapped once: usage and input errors to 2 with a message, never a stack trace (unless MESH_DEBUG).
  */
-export async function main(argv: readonly string[], io: CliIo, commands: readonly Command[] = COMMANDS): Promise<number> {
+export async function main(argv: readonly string[], io: CliIo, commands: readonly (CommandEntry | Command)[] = COMMANDS): Promise<number> {
   const verbose = io.env['MESH_DEBUG'] !== undefined && io.env['MESH_DEBUG'] !== '' && io.env['MESH_DEBUG'] !== '0';
   try {
     const [name, ...rest] = argv;
     if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-      io.stdout.write(helpText(commands));
+      io.stdout.write(helpText(await Promise.all(commands.map(loadCommand))));
       return name === undefined ? EXIT_FAILURE : EXIT_OK;
     }
     if (name === '--version' || name === '-v') {
       io.stdout.write(`${version()}\n`);
       return EXIT_OK;
     }
-    const command = commands.find((c) => c.name === name);
-    if (!command) throw new UsageError(`unknown command "${name}"; run mesh --help`);
+    const entry = commands.find((c) => c.name === name);
+    if (!entry) throw new UsageError(`unknown command "${name}"; run mesh --help`);
+    const command = await loadCommand(entry);
     return await runCommand(command, rest, io, `mesh ${command.name}`);
   } catch (error) {
     return reportError(error, io, verbose);
   }
+}
+
+/** Commands are loaded by name, or handed in whole (tests). */
+function loadCommand(entry: CommandEntry | Command): Promise<Command> {
+  return 'load' in entry ? entry.load() : Promise.resolve(entry);
 }
 
 async function runCommand(command: Command, argv: readonly string[], io: CliIo, path: string): Promise<number> {

@@ -22,7 +22,7 @@ export interface LoadedRevision extends ContractRevision {
  */
 export async function loadRevision(path: string, displayName: string, loader?: SchemaLoader): Promise<LoadedRevision> {
   const absolute = resolve(path);
-  const read = await readSource(absolute, displayName, FILE_LIMITS.contract);
+  const read = readSource(absolute, displayName, FILE_LIMITS.contract);
   if (!read.ok) throw new InputError(describe([read.problem]));
   const parsed = parseJson(displayName, read.text);
   if (parsed.problems.length > 0) throw new InputError(describe(parsed.problems));

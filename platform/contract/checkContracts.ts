@@ -2,8 +2,8 @@ import type { Problem } from '../problems/Problem.js';
 import { ProblemCode } from '../problems/codes.js';
 import { problemInFile } from '../source/SourceDocument.js';
 import { errorMessage } from '../errors.js';
-import type { Contract } from './Contract.js';
 import { checkContract } from './checkContract.js';
+import { compileKey } from './compileKey.js';
 import { ContractSet } from './ContractSet.js';
 import { lintContract } from './lint/lintContract.js';
 import type { LoadedContracts } from './loadContracts.js';
@@ -14,12 +14,11 @@ export interface ContractVerdicts {
   readonly broken: string[];
 }
 
-/** Structural checks and lint of the contracts in `share` (all by default). */
-export function checkContractStructure(loaded: LoadedContracts, share: (contract: Contract) => boolean = () => true): ContractVerdicts {
+/** Structural checks and lint of the contracts. */
+function checkContractStructure(loaded: LoadedContracts): ContractVerdicts {
   const problems: Problem[] = [];
   const broken: string[] = [];
   for (const contract of loaded.contracts) {
-    if (!share(contract)) continue;
     const structural = checkContract(contract, loaded.resolver);
     problems.push(...structural);
     if (structural.some((p) => p.severity === 'error')) broken.push(contract.uri);
@@ -29,17 +28,23 @@ export function checkContractStructure(loaded: LoadedContracts, share: (contract
 }
 
 /**
- * Compiles the structurally valid contracts of `share` with Ajv in strict mode, the final word on whether a
- * contract is valid. `broken` holds every structurally broken contract (of all shares): Ajv never sees them.
+ * Compiles the structurally valid contracts with Ajv in strict mode, the final word on whether a contract is
+ * valid. Ajv never sees the structurally `broken` ones. A contract whose compilation is the same as one already
+ * compiled (`compileKey`) has the same verdict; only successes are reused, so that a failure is always reported
+ * in the contract's own words.
  */
-export function compileContracts(loaded: LoadedContracts, root: string, broken: ReadonlySet<string>, share: (contract: Contract) => boolean = () => true): ContractVerdicts {
+function compileContracts(loaded: LoadedContracts, root: string, broken: ReadonlySet<string>): ContractVerdicts {
   const problems: Problem[] = [];
   const failed: string[] = [];
   const contracts = new ContractSet(root, loaded.contracts, loaded.resolver, broken);
+  const compiled = new Set<string>();
   for (const contract of loaded.contracts) {
-    if (!share(contract) || broken.has(contract.uri)) continue;
+    if (broken.has(contract.uri)) continue;
+    const key = compileKey(contract);
+    if (compiled.has(key)) continue;
     try {
       contracts.validator(contract.file, { compileOnly: true });
+      compiled.add(key);
     } catch (error) {
       failed.push(contract.uri);
       problems.push(problemInFile(contract.file, ProblemCode.CONTRACT_COMPILE_FAILED, 'error', `Ajv cannot compile the contract: ${errorMessage(error)}`));

@@ -7,7 +7,6 @@ import { parseJson } from '../source/parseJson.js';
 import { FILE_LIMITS, readSource, stripBom } from '../source/readSource.js';
 import { problemAt } from '../source/SourceDocument.js';
 import { isObject } from '../util/guards.js';
-import { mapLimit } from '../util/mapLimit.js';
 import type { Contract } from './Contract.js';
 import { SchemaResolver } from './SchemaResolver.js';
 import { SEMVER_PATTERN } from './vocabulary.js';
@@ -56,16 +55,15 @@ export async function loadContracts(root: string, files: readonly string[]): Pro
   const contracts: Contract[] = [];
   const ids = new Map<string, string>();
 
-  const results = await mapLimit(files, 64, (file) => readSource(join(root, file), file, FILE_LIMITS.contract));
-  results.forEach((read, i) => {
-    const file = files[i]!;
+  for (const file of files) {
+    const read = readSource(join(root, file), file, FILE_LIMITS.contract);
     if (!read.ok) {
       problems.push(read.problem);
-      return;
+      continue;
     }
     const parsed = parseJson(file, read.text);
     problems.push(...parsed.problems);
-    if (parsed.problems.length > 0) return;
+    if (parsed.problems.length > 0) continue;
     const schema = parsed.document.value;
     const uri = contractUri(root, file);
     const version = isObject(schema) && typeof schema['x-version'] === 'string' && SEMVER_PATTERN.test(schema['x-version']) ? schema['x-version'] : undefined;
@@ -74,12 +72,12 @@ export async function loadContracts(root: string, files: readonly string[]): Pro
       const other = ids.get(id);
       if (other !== undefined) {
         problems.push(problemAt(parsed.document, ProblemCode.CONTRACT_ID_DUPLICATE, 'error', '/$id', `$id ${JSON.stringify(schema['$id'])} is also the $id of ${other}`));
-        return;
+        continue;
       }
       ids.set(id, file);
     }
     resolver.addDocument(uri, schema);
     contracts.push({ file, uri, document: parsed.document, schema, version });
-  });
+  }
   return { contracts, resolver, problems };
 }

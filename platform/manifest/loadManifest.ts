@@ -24,7 +24,7 @@ export interface LoadedManifest {
 }
 
 export async function loadManifest(root: string, file: string): Promise<LoadedManifest> {
-  const read = await readSource(join(root, file), file, FILE_LIMITS.manifest);
+  const read = readSource(join(root, file), file, FILE_LIMITS.manifest);
   if (!read.ok) return { file, document: undefined, manifest: undefined, id: undefined, ports: [], contracts: [], problems: [read.problem] };
   return parseManifest(file, read.text);
 }

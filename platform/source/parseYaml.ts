@@ -138,20 +138,3 @@ function keyText(key: unknown): string | undefined {
   if (typeof key === 'string' || typeof key === 'number') return String(key);
   return undefined;
 }
-
-/**
- * A document for YAML text that was parsed elsewhere (a worker thread): the value is given, and the text is
- * parsed again only if a position is asked for.
- */
-export function lazyYamlDocument(file: string, text: string, value: unknown): SourceDocument {
-  let parsed: SourceDocument | undefined;
-  return {
-    file,
-    text,
-    value,
-    position(pointer: string, part?: PositionPart): Position {
-      parsed ??= parseYaml(file, text).document;
-      return parsed.position(pointer, part);
-    },
-  };
-}

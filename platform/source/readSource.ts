@@ -1,4 +1,4 @@
-import { readFile, stat } from 'node:fs/promises';
+import { readFileSync, statSync } from 'node:fs';
 import type { Problem } from '../problems/Problem.js';
 import { ProblemCode } from '../problems/codes.js';
 import { problemInFile } from './SourceDocument.js';
@@ -14,11 +14,13 @@ export type ReadResult = { ok: true; text: string } | { ok: false; problem: Prob
 
 /**
  * Reads a UTF-8 text file, refusing files above `maxBytes` before reading them, and dropping a byte-order mark.
- * `file` is the name used in problems (repository-relative).
+ * `file` is the name used in problems (repository-relative). Synchronous on purpose: a repository is thousands
+ * of small files, and reading them in this thread costs a tenth of the same reads through the thread pool.
  */
-export async function readSource(absolutePath: string, file: string, maxBytes: number): Promise<ReadResult> {
+export function readSource(absolutePath: string, file: string, maxBytes: number): ReadResult {
   try {
-    const info = await stat(absolutePath);
+    // stat before opening: opening a named pipe would wait for a writer.
+    const info = statSync(absolutePath);
     if (!info.isFile()) {
       return { ok: false, problem: problemInFile(file, ProblemCode.FILE_UNREADABLE, 'error', `${file} is not a regular file`) };
     }
@@ -33,8 +35,7 @@ export async function readSource(absolutePath: string, file: string, maxBytes: n
         ),
       };
     }
-    const text = await readFile(absolutePath, 'utf8');
-    return { ok: true, text: stripBom(text) };
+    return { ok: true, text: stripBom(readFileSync(absolutePath, 'utf8')) };
   } catch (error) {
     return { ok: false, problem: problemInFile(file, ProblemCode.FILE_UNREADABLE, 'error', `cannot read ${file}: ${errorMessage(error)}`) };
   }

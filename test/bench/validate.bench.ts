@@ -1,5 +1,5 @@
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, expect, it } from 'vitest';
@@ -38,8 +38,17 @@ it('mesh validate over generated repositories of 1,000 and 10,000 products', asy
     expect(output.problems).toEqual([]);
     const validate = await medianMs(runs, () => node([BIN, 'validate', root, '--format', 'json']));
     const baseline = await medianMs(runs, () => node(['--input-type=module', '-e', BASELINE, root]));
+    const startup = await medianMs(runs, () => node(['-e', '0']));
     perProduct.push(validate / size);
-    rows.push({ products: size, 'mesh validate ms': validate, 'read+parse baseline ms': baseline, ratio: validate / baseline, 'ms per product': validate / size });
+    rows.push({
+      products: size,
+      'mesh validate ms': validate,
+      'read+parse baseline ms': baseline,
+      ratio: validate / baseline,
+      'node -e 0 ms': startup,
+      'ms per product': validate / size,
+      'load average': loadavg()[0]!,
+    });
   }
   rows.push({ growth: '10,000 vs 1,000', 'time per product ratio': perProduct[1]! / perProduct[0]! });
   report('mesh validate (median wall time, fresh process each run)', rows);

@@ -1,26 +1,31 @@
 import type { Command } from '../Command.js';
-import { checkCommand } from './check.js';
-import { diffCommand } from './diff.js';
-import { lineageCommand } from './lineage.js';
-import { createPublishCommand } from './publish.js';
-import { publishLineage } from '../publishLineage.js';
-import { runCommand } from './run.js';
-import { serveCommand } from './serve.js';
-import { testCommand } from './test.js';
-import { tokenCommand } from './token.js';
-import { typesCommand } from './types.js';
-import { validateCommand } from './validate.js';
+
+/**
+ * A `mesh` command known by name and loaded when run: each command's module imports what it needs (PGlite,
+ * `pg`, Apollo, the warehouse and lineage clients), and `mesh validate` must not pay for the others' at start-up.
+ */
+export interface CommandEntry {
+  readonly name: string;
+  load(): Promise<Command>;
+}
 
 /** Every `mesh` command, in the order `mesh --help` lists them. */
-export const COMMANDS: readonly Command[] = [
-  validateCommand,
-  typesCommand,
-  diffCommand,
-  checkCommand,
-  runCommand,
-  testCommand,
-  createPublishCommand([publishLineage]),
-  serveCommand,
-  tokenCommand,
-  lineageCommand,
+export const COMMANDS: readonly CommandEntry[] = [
+  { name: 'validate', load: async () => (await import('./validate.js')).validateCommand },
+  { name: 'types', load: async () => (await import('./types.js')).typesCommand },
+  { name: 'diff', load: async () => (await import('./diff.js')).diffCommand },
+  { name: 'check', load: async () => (await import('./check.js')).checkCommand },
+  { name: 'run', load: async () => (await import('./run.js')).runCommand },
+  { name: 'test', load: async () => (await import('./test.js')).testCommand },
+  {
+    name: 'publish',
+    load: async () => {
+      const [{ createPublishCommand }, { publishLineage }] = await Promise.all([import('./publish.js'), import('../publishLineage.js')]);
+      return createPublishCommand([publishLineage]);
+    },
+  },
+  { name: 'serve', load: async () => (await import('./serve.js')).serveCommand },
+  { name: 'token', load: async () => (await import('./token.js')).tokenCommand },
+  { name: 'lineage', load: async () => (await import('./lineage.js')).lineageCommand },
 ];
+

@@ -14,7 +14,7 @@ import { flagOption, stringOption, type Command } from '../Command.js';
 import { EXIT_OK, EXIT_PROBLEMS } from '../exitCodes.js';
 import { countBySeverity, formatProblemsText, plural } from '../formatProblems.js';
 import { styleFor } from '../style.js';
-import { repositoryOptions, requireDirectory } from './validate.js';
+import { requireDirectory } from './validate.js';
 
 export const runCommand: Command = {
   name: 'run',
@@ -37,7 +37,7 @@ export const runCommand: Command = {
     await requireDirectory(root);
 
     // A run builds from the repository as it is: it must be valid first.
-    const repository = await loadRepository(root, repositoryOptions(io.env));
+    const repository = await loadRepository(root);
     const style = styleFor(io.stdout, io.env);
     if (hasErrors(repository.problems)) {
       const errors = repository.problems.filter((p) => p.severity === 'error');

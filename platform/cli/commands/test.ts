@@ -14,7 +14,7 @@ import { flagOption, stringOption, type Command } from '../Command.js';
 import { EXIT_FAILURE, EXIT_OK, EXIT_PROBLEMS } from '../exitCodes.js';
 import { progressBarFor } from '../progressBar.js';
 import { styleFor, type Style } from '../style.js';
-import { repositoryOptions } from './validate.js';
+import { threadsOption } from './validate.js';
 import { testHooks, type TestReporting } from '../testHooks.js';
 
 /** One port to test. */
@@ -75,7 +75,7 @@ export function createTestCommand(
       if (all === (productId !== undefined)) throw new UsageError(`name one product, or --all\nusage: mesh ${this.usage}`);
       if (all && file !== undefined) throw new UsageError('--file tests one port: name its product (and --port when it has several)');
       const root = io.cwd;
-      const repository = await loadRepository(root, repositoryOptions(io.env));
+      const repository = await loadRepository(root);
       const targets = chooseTargets(repository, productId, portName);
       if (file !== undefined && targets.length !== 1) throw new UsageError(`${productId} has several ports; choose one with --port`);
 
@@ -87,8 +87,8 @@ export function createTestCommand(
       let warehouse: SqlClient | undefined;
       const openOnce = async () => (warehouse ??= await openLazily(config));
 
-      // MESH_THREADS caps the threads that read a large file, as it caps those that read the repository.
-      const threads = repositoryOptions(io.env).threads ?? Math.min(availableParallelism(), 4);
+      // MESH_THREADS caps the threads that read a large file.
+      const threads = threadsOption(io.env) ?? Math.min(availableParallelism(), 4);
       const labels: TestTarget[] = targets.map(({ product, port }) => ({ product, port, source: '' }));
       const hooks = await hooksFor(io, repository, labels, { catalog: stringOption(args, 'catalog'), token: stringOption(args, 'token') });
       const progress = progressBarFor(io.stderr, io.env);

@@ -5,7 +5,7 @@ import { stringOption, type Command } from '../Command.js';
 import { EXIT_OK, EXIT_PROBLEMS } from '../exitCodes.js';
 import { formatProblemsText } from '../formatProblems.js';
 import { styleFor } from '../style.js';
-import { repositoryOptions, requireDirectory } from './validate.js';
+import { requireDirectory } from './validate.js';
 
 export const typesCommand: Command = {
   name: 'types',
@@ -18,7 +18,7 @@ export const typesCommand: Command = {
     const root = resolve(io.cwd, args.positionals[0] ?? '.');
     await requireDirectory(root);
     const out = resolve(io.cwd, stringOption(args, 'out') ?? join(root, 'types'));
-    const repository = await loadRepository(root, repositoryOptions(io.env));
+    const repository = await loadRepository(root);
     const files = repository.contracts.all().map((c) => c.file).filter((f) => repository.contracts.isCompilable(f));
     const skipped = repository.contracts.all().map((c) => c.file).filter((f) => !repository.contracts.isCompilable(f));
     // Loaded here: json-schema-to-typescript (and prettier) take half a second to import, which every other

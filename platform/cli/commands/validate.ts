@@ -2,7 +2,7 @@ import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { UsageError } from '../../errors.js';
 import { hasErrors } from '../../problems/Problem.js';
-import { loadRepository, type LoadRepositoryOptions } from '../../repo/loadRepository.js';
+import { loadRepository } from '../../repo/loadRepository.js';
 import type { CliIo } from '../CliIo.js';
 import type { Command } from '../Command.js';
 import { EXIT_OK, EXIT_PROBLEMS } from '../exitCodes.js';
@@ -19,7 +19,7 @@ export const validateCommand: Command = {
   async run(args, io) {
     const root = resolve(io.cwd, args.positionals[0] ?? '.');
     await requireDirectory(root);
-    const repository = await loadRepository(root, repositoryOptions(io.env));
+    const repository = await loadRepository(root);
     const { problems } = repository;
     if (args.format === 'json') {
       io.stdout.write(JSON.stringify({ products: repository.manifests.length, contracts: repository.contracts.size, problems }, null, 2) + '\n');
@@ -34,10 +34,10 @@ export const validateCommand: Command = {
   },
 };
 
-/** Reading options from the environment: `MESH_THREADS` caps the threads used on large repositories. */
-export function repositoryOptions(env: CliIo['env']): LoadRepositoryOptions {
+/** `MESH_THREADS` from the environment, when it is a positive integer: caps the threads that read a large data file. */
+export function threadsOption(env: CliIo['env']): number | undefined {
   const threads = Number(env['MESH_THREADS']);
-  return Number.isInteger(threads) && threads >= 1 ? { threads } : {};
+  return Number.isInteger(threads) && threads >= 1 ? threads : undefined;
 }
 
 export async function requireDirectory(path: string): Promise<void> {
