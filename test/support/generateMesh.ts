@@ -32,7 +32,11 @@ export interface GeneratedMesh {
 
 /** A contract with `fields` properties, some referring to shared types, with nested objects and combinators. */
 export function contractSchema(name: string, version: string, fields: number): Record<string, unknown> {
-  const properties: Record<string, unknown> = { id: { type: 'string', description: 'Identifier.', pattern: '^[A-Z]{2}-[0-9]+$' } };
+  // A field of the product's own, as real contracts have: no two generated contracts compile alike.
+  const properties: Record<string, unknown> = {
+    id: { type: 'string', description: 'Identifier.', pattern: '^[A-Z]{2}-[0-9]+$' },
+    [`${name}_ref`]: { type: ['string', 'null'], maxLength: 16 + (name.length * 7) % 240, description: `Reference into ${name}'s source system.` },
+  };
   for (let i = 0; i < fields; i++) {
     const key = `field_${i}`;
     switch (i % 6) {

@@ -13,7 +13,7 @@ const DOMAINS = ['sales', 'marketing', 'finance', 'logistics', 'support', 'hr', 
 
 /**
  * Writes a synthetic but realistic repository: `count` products over eight domains, each with one output port, a
- * 14-field contract that references shared definitions, quality checks, an SLA, and inputs from up to two earlier
+ * 15-field contract (one field and the bounds its own) that references shared definitions, quality checks, an SLA, and inputs from up to two earlier
  * products (some across domains), so that the graph is deep and wide. Deterministic for a given count.
  */
 export async function generateRepository(root: string, count: number): Promise<GeneratedRepository> {
@@ -100,7 +100,9 @@ function contract(name: string, i: number): object {
       status: { description: 'Lifecycle state.', enum: ['new', 'active', 'closed'] },
       amount: { description: 'Amount in the record currency.', $ref: '../common/types.schema.json#/$defs/money' },
       currency: { description: 'Currency of the amount.', $ref: '../common/types.schema.json#/$defs/currency' },
-      quantity: { description: 'Units.', type: 'integer', minimum: 0, maximum: 1000000 },
+      // Bounds and one field of its own differ per product, as real contracts do: no two compile alike.
+      quantity: { description: 'Units.', type: 'integer', minimum: 0, maximum: 1000000 + i },
+      [`${name}_ref`]: { description: `Reference into ${name}'s source system.`, type: ['string', 'null'], maxLength: 16 + (i % 240) },
       discount: { description: 'Discount rate.', type: ['number', 'null'], minimum: 0, maximum: 1 },
       channel: { description: 'Sales channel.', type: 'string', enum: ['web', 'store', 'partner'] },
       contact_email: { description: 'Contact address.', type: ['string', 'null'], format: 'email', 'x-pii': true, 'x-classification': 'confidential' },
