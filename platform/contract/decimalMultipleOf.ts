@@ -1,4 +1,4 @@
-import { decimalParts, isMultipleOf as rationalMultipleOf, toRational } from '../util/rational.js';
+import { isMultipleOf as rationalMultipleOf, toRational } from '../util/rational.js';
 
 /**
  * Whether `value` is a multiple of `divisor`, exactly, on the numbers as JSON writes them: 111853.43 is a
@@ -10,9 +10,4 @@ export function isMultipleOf(value: number, divisor: number): boolean {
   const v = toRational(value);
   const d = toRational(divisor);
   return v !== undefined && d !== undefined && d.n > 0n && rationalMultipleOf(v, d);
-}
-
-/** The base-10 exponent of `x`'s last significant digit: -2 for 0.01, 0 for 5 and for 500. */
-export function decimalExponent(x: number): number {
-  return decimalParts(x)?.exponent ?? 0;
 }

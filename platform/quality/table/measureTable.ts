@@ -9,7 +9,7 @@ import type { MeasurePlan, Measurements } from '../Measurements.js';
 import type { FieldMetrics } from '../QualityReport.js';
 import { RecordValidator } from '../validate/RecordValidator.js';
 import { describeTable, type ColumnInfo, type ColumnKind } from './describeTable.js';
-import { contractConstraintName, contractPredicate } from './contractPredicate.js';
+import { allOf, contractConstraintName, contractPredicate } from './contractPredicate.js';
 import { jsonObjectSql, jsonValueSql, literal } from './fieldPredicate.js';
 import { streamLines } from './streamLines.js';
 
@@ -59,7 +59,7 @@ export async function measureTable(
   const { pushedDown, residual, rootResidual, extra, missing, ...predicate } = await contractPredicate(client, analysis, info);
   // A validated CHECK constraint holding the predicate proves every row: nothing to evaluate.
   const provedBy = predicate.valid !== 'true' && rootResidual === undefined ? info.checks.find((c) => c === contractConstraintName(predicate.valid)) : undefined;
-  const valid = provedBy ? 'true' : predicate.valid;
+  const parts = provedBy || rootResidual ? [] : predicate.parts;
 
   // 1. The aggregate scan.
   const select = new AggregateSelect();
@@ -76,7 +76,9 @@ export async function measureTable(
       max: ordered ? select.add(orderedValue(`max(${col})`, column.kind)) : undefined,
     };
   });
-  const suspectsAlias = rootResidual || valid === 'true' ? undefined : select.add(`count(*) filter (where not ${valid})`);
+  // Each field's predicate counted on its own: the stream then tests only those that some row fails, and
+  // the regular expressions of the others are evaluated once, here.
+  const partAliases = parts.map((part) => ({ part, alias: select.add(`count(*) filter (where not coalesce(${part.sql}, false))`) }));
   const observations = new Map<string, Observation>();
   const deferred: { key: string; run: () => Promise<Observation> }[] = [];
   const aggregateMeasures: { key: string; alias: string }[] = [];
@@ -120,7 +122,10 @@ export async function measureTable(
 
   // 3. The stream: suspects in full, and the fields beyond SQL of the other rows.
   const validator = RecordValidator.of(contracts, analysis.contract.file, analysis.fields.map((f) => f.field.name));
-  const suspects = rootResidual ? records : suspectsAlias === undefined ? 0 : Number(aggregate[suspectsAlias]);
+  const failing = partAliases.filter((p) => Number(aggregate[p.alias]) > 0);
+  // The rows some predicate fails are those some failing predicate fails.
+  const valid = allOf(failing.map((p) => p.part));
+  const suspects = rootResidual ? records : failing.reduce((most, p) => Math.max(most, Number(aggregate[p.alias])), 0);
   let invalid = 0;
   let streamed = 0;
   const ctid = info.hasCtid ? 't.ctid::text' : "''";
@@ -144,7 +149,7 @@ export async function measureTable(
     const streamAll = fullForAll || project;
     const query = `select ${line} as line from ${name} as t${streamAll ? '' : ` where not ${valid}`}`;
     const refetch: string[] = [];
-    const total = streamAll ? records : suspects;
+    const total = streamAll ? records : undefined;
     await streamLines(
       client,
       query,
