@@ -22,7 +22,7 @@ export type ContractAjv = Ajv2020;
  * formats of ajv-formats, and the mesh vocabulary. `allErrors` collects every failure of a record, for
  * dead-letter output; leave it off where only the verdict matters, it is faster. `optimize: false` compiles
  * twice as fast for validators that will not see data (`mesh validate`). `checked: true` skips the meta-schema
- * check of schemas another instance has already compiled (worker threads).
+ * check of schemas already checked (a `ContractSet`'s, a worker thread's).
  */
 export function createContractAjv(options: { allErrors?: boolean; optimize?: boolean; checked?: boolean } & Pick<Options, 'logger'> = {}): ContractAjv {
   const ajv = new Ajv2020({
