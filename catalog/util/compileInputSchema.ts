@@ -1,4 +1,5 @@
 import { Ajv2020 } from 'ajv/dist/2020.js';
+import type { ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { InvalidContentError } from '../errors.js';
 
@@ -6,18 +7,24 @@ const addFormats = addFormatsModule as unknown as typeof addFormatsModule.defaul
 
 let ajv: Ajv2020 | undefined;
 
-/**
- * Compiles a JSON Schema for an input the catalog accepts (once), and returns a check that throws
- * `InvalidContentError` with every violation, located by pointer, or returns the value typed.
- */
-export function compileInputSchema<T>(what: string, schema: object): (value: unknown) => T {
+function inputAjv(): Ajv2020 {
   ajv ??= (() => {
     const instance = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true });
     addFormats(instance);
     return instance;
   })();
-  const validate = ajv.compile(schema);
+  return ajv;
+}
+
+/**
+ * Compiles a JSON Schema for an input the catalog accepts (once, on first use: modules declare their checks
+ * at load, and a CLI command that never records anything should not pay for compiling them), and returns a check that throws
+ * `InvalidContentError` with every violation, located by pointer, or returns the value typed.
+ */
+export function compileInputSchema<T>(what: string, schema: object): (value: unknown) => T {
+  let validate: ValidateFunction | undefined;
   return (value) => {
+    validate ??= inputAjv().compile(schema);
     if (validate(value)) return value as T;
     const violations = (validate.errors ?? []).map((e) => {
       const extra = e.keyword === 'additionalProperties' ? ` (${String((e.params as { additionalProperty?: unknown }).additionalProperty)})` : '';

@@ -60,7 +60,9 @@ export class ContractSet {
     const key = `${allErrors}/${options.compileOnly ?? false}`;
     let ajv = this.ajvs.get(key);
     if (!ajv) {
-      ajv = createContractAjv({ allErrors, optimize: !options.compileOnly });
+      // Contracts reach a set after their structural checks (the meta-schema among them) and a compile that
+      // does not check again; checking here would compile the meta-schema, in every instance, for nothing.
+      ajv = createContractAjv({ allErrors, optimize: !options.compileOnly, checked: true });
       for (const [uri, document] of this.resolver.documents()) {
         if (this.broken.has(uri)) continue;
         try {

@@ -1,6 +1,6 @@
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { ErrorObject, Options } from 'ajv';
-import { isMultipleOf } from './decimalMultipleOf.js';
+import { multipleOfTest } from './decimalMultipleOf.js';
 import addFormatsModule from 'ajv-formats';
 import { addFastFormats } from './fastFormats.js';
 import { addMeshVocabulary } from './vocabulary.js';
@@ -21,9 +21,10 @@ export type ContractAjv = Ajv2020;
  * An Ajv instance for contracts: draft 2020-12, strict mode (unknown keywords and formats are errors), the
  * formats of ajv-formats, and the mesh vocabulary. `allErrors` collects every failure of a record, for
  * dead-letter output; leave it off where only the verdict matters, it is faster. `optimize: false` compiles
- * twice as fast for validators that will not see data (`mesh validate`).
+ * twice as fast for validators that will not see data (`mesh validate`). `checked: true` skips the meta-schema
+ * check of schemas already checked (a `ContractSet`'s, a worker thread's).
  */
-export function createContractAjv(options: { allErrors?: boolean; optimize?: boolean } & Pick<Options, 'logger'> = {}): ContractAjv {
+export function createContractAjv(options: { allErrors?: boolean; optimize?: boolean; checked?: boolean } & Pick<Options, 'logger'> = {}): ContractAjv {
   const ajv = new Ajv2020({
     strict: true,
     strictRequired: false,
@@ -32,7 +33,7 @@ export function createContractAjv(options: { allErrors?: boolean; optimize?: boo
     allErrors: options.allErrors ?? false,
     logger: options.logger ?? false,
     // Compile-only instances take schemas already checked against the meta-schema (checkContract).
-    validateSchema: options.optimize ?? true,
+    validateSchema: !options.checked && (options.optimize ?? true),
     // The optimizer halves validation work but doubles compile time: worth it for data, not for a check.
     code: { regExp: unicodeRegExp, optimize: options.optimize ?? true },
   });
@@ -49,15 +50,24 @@ export function createContractAjv(options: { allErrors?: boolean; optimize?: boo
  */
 function addExactMultipleOf(ajv: Ajv2020): void {
   ajv.removeKeyword('multipleOf');
-  const validate: DataValidateFunction = (divisor: number, data: number) => {
-    if (isMultipleOf(data, divisor)) return true;
-    validate.errors = [{ keyword: 'multipleOf', message: `must be multiple of ${divisor}`, params: { multipleOf: divisor } }];
-    return false;
-  };
-  ajv.addKeyword({ keyword: 'multipleOf', type: 'number', schemaType: 'number', errors: true, validate });
+  ajv.addKeyword({
+    keyword: 'multipleOf',
+    type: 'number',
+    schemaType: 'number',
+    errors: true,
+    compile(divisor: number) {
+      const test = multipleOfTest(divisor);
+      const validate: DataValidateFunction = (data: number) => {
+        if (test(data)) return true;
+        validate.errors = [{ keyword: 'multipleOf', message: `must be multiple of ${divisor}`, params: { multipleOf: divisor } }];
+        return false;
+      };
+      return validate;
+    },
+  });
 }
 
-type DataValidateFunction = ((divisor: number, data: number) => boolean) & { errors?: Partial<ErrorObject>[] };
+type DataValidateFunction = ((data: number) => boolean) & { errors?: Partial<ErrorObject>[] };
 
 /** Patterns compile with the `u` flag, as JSON Schema (ECMA-262 with Unicode) expects. */
 function unicodeRegExp(pattern: string, flags: string): RegExp {

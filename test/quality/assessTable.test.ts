@@ -67,6 +67,29 @@ describe.each([
     expect(report.method.streamed).toBe(6);
   });
 
+  it.skipIf(!enabled)('decides as Ajv does: every row through Ajv gives the same counts, metrics, checks and dead letters', async () => {
+    const ajvOnly = await assess({
+      source: { kind: 'table', client, table: { schema: 'gold', name: 'shop_orders' }, pushDown: false },
+      deadLetter: { table: { schema: 'gold', name: 'ajv_rejected' } },
+    });
+    expect(ajvOnly.method).toMatchObject({ pushedDown: [], streamed: 22, streamedFields: [{ field: '(record)', reason: 'push-down turned off' }] });
+    const outcome = (r: QualityReport) => ({
+      records: r.records,
+      valid: r.valid,
+      invalid: r.invalid,
+      fields: r.fields,
+      keys: r.keys,
+      checks: r.checks.map((c) => [c.name, c.status, c.observed]),
+      score: r.score,
+      deadLetters: r.deadLetter?.count,
+    });
+    expect(outcome(ajvOnly)).toEqual(outcome(report));
+    const letters = async (table: string) =>
+      (await client.query(`select source_ctid::text as row, record, errors from ${table} order by source_ctid`)).rows;
+    expect(await letters('gold.ajv_rejected')).toEqual(await letters('gold.shop_orders__rejected'));
+    await client.exec('drop table gold.ajv_rejected');
+  });
+
   it.skipIf(!enabled)('writes the dead letters beside the table, with ctid, record and errors', async () => {
     expect(report.deadLetter).toEqual({ kind: 'table', table: 'gold.shop_orders__rejected', source: 'gold.shop_orders', runId: null, count: 6 });
     const { rows } = await client.query<{ source_ctid: string; record: Record<string, unknown>; errors: { instancePath: string }[] }>(

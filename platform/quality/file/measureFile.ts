@@ -70,7 +70,7 @@ export async function measureFile(
   };
   const progress = (bytes: number) => plan.onProgress?.({ phase: 'read', done: bytes, total: info.size, unit: 'bytes' });
 
-  const validators = { fast: contracts.validator(analysis.contract.file), full: contracts.validator(analysis.contract.file, { allErrors: true }) };
+  const validators = { fast: contracts.validator(analysis.contract.file), full: () => contracts.validator(analysis.contract.file, { allErrors: true }) };
   let results: ScanResult[];
   if (parts === 1) {
     results = [await scanFile(setup, validators, undefined, progress, plan.signal)];

@@ -57,7 +57,7 @@ const EMPTY: Record<string, unknown> = Object.freeze({}) as Record<string, unkno
  */
 export async function scanFile(
   setup: ScanSetup,
-  validators: { fast: ValidateFunction; full: ValidateFunction },
+  validators: { fast: ValidateFunction; full: () => ValidateFunction },
   range: ByteRange | undefined,
   onBytes: (bytes: number) => void,
   signal?: AbortSignal,

@@ -11,6 +11,11 @@ export const PLATFORM_COLUMN_PREFIX = '_mesh_';
 export interface ContractPredicate {
   /** True for a row SQL proves valid (`coalesce(... , false)`: never null); `true` when nothing to check. */
   readonly valid: string;
+  /**
+   * The conjuncts of `valid`, one per field (and `false` for columns a closed contract forbids): counted one
+   * by one in the aggregate scan, so that the rows to stream can be selected by the few that fail.
+   */
+  readonly parts: readonly { readonly field: string; readonly sql: string }[];
   /** Fields whose every constraint the predicate decides. */
   readonly pushedDown: readonly string[];
   /** Fields beyond SQL, and why. */
@@ -34,7 +39,7 @@ export async function contractPredicate(client: SqlClient, analysis: ContractAna
   };
   let rootResidual = analysis.rootResidual;
   if (!rootResidual && extra.length > 0 && analysis.others === 'schema') rootResidual = `columns ${extra.map((c) => c.name).join(', ')} meet the contract's schema for other properties`;
-  const predicates: string[] = [];
+  const parts: { field: string; sql: string }[] = [];
   const pushedDown: string[] = [];
   const residual: { field: FieldAnalysis; reason: string }[] = [];
   for (const field of analysis.fields) {
@@ -43,12 +48,16 @@ export async function contractPredicate(client: SqlClient, analysis: ContractAna
     if (predicate === undefined) residual.push({ field, reason: field.residual ?? `not decidable in SQL on a ${column?.type ?? 'missing'} column` });
     else {
       pushedDown.push(field.field.name);
-      if (predicate !== 'true') predicates.push(predicate);
+      if (predicate !== 'true') parts.push({ field: field.field.name, sql: predicate });
     }
   }
-  if (extra.length > 0 && analysis.others === 'none') predicates.push('false'); // a closed contract rejects every row
-  const valid = predicates.length === 0 ? 'true' : `coalesce(${predicates.join(' and ')}, false)`;
-  return { valid, pushedDown, residual, rootResidual, extra, missing };
+  if (extra.length > 0 && analysis.others === 'none') parts.push({ field: '(extra columns)', sql: 'false' }); // a closed contract rejects every row
+  return { valid: allOf(parts), parts, pushedDown, residual, rootResidual, extra, missing };
+}
+
+/** The conjunction of predicates as one never-null condition; `true` for none. */
+export function allOf(parts: readonly { readonly sql: string }[]): string {
+  return parts.length === 0 ? 'true' : `coalesce(${parts.map((p) => p.sql).join(' and ')}, false)`;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { decimalExponent } from '../../contract/decimalMultipleOf.js';
+import { decimalParts } from '../../util/rational.js';
 import { quoteIdent } from '../../db/SqlClient.js';
 import type { Constraint, FieldAnalysis } from '../contract/analyzeContract.js';
 import type { ColumnInfo, ColumnKind } from './describeTable.js';
@@ -163,8 +163,13 @@ function multipleOfPredicate(m: number, column: string, kind: ColumnKind): strin
   if (kind === 'float') return undefined;
   // As numeric: abs() of the smallest bigint would overflow.
   const col = kind === 'integer' ? `${column}::numeric` : column;
+  const parts = decimalParts(m);
+  const exponent = parts?.exponent ?? 0;
+  // A power of ten 10^-k divides every value of at most k decimals: scale() is much cheaper than mod().
+  const powerOfTen = parts !== undefined && parts.digits === 1n && exponent <= 0;
+  const multiple = powerOfTen ? (kind === 'integer' ? TRUE : `(scale(${col}) <= ${-exponent} or mod(${col}, ${decimal(m)}) = 0)`) : `mod(${col}, ${decimal(m)}) = 0`;
   // CASE keeps mod() away from NaN and infinities.
-  return `(case when ${col} ${FINITE} then abs(${col}) < 1e${15 + decimalExponent(m)} and mod(${col}, ${decimal(m)}) = 0 else false end)`;
+  return `(case when ${col} ${FINITE} then abs(${col}) < 1e${15 + exponent}${multiple === TRUE ? '' : ` and ${multiple}`} else false end)`;
 }
 
 function formatPredicate(c: Extract<Constraint, { kind: 'format' }>, col: string, kind: ColumnKind, context: PredicateContext): string | undefined {

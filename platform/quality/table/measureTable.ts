@@ -9,7 +9,7 @@ import type { MeasurePlan, Measurements } from '../Measurements.js';
 import type { FieldMetrics } from '../QualityReport.js';
 import { RecordValidator } from '../validate/RecordValidator.js';
 import { describeTable, type ColumnInfo, type ColumnKind } from './describeTable.js';
-import { contractConstraintName, contractPredicate } from './contractPredicate.js';
+import { allOf, contractConstraintName, contractPredicate } from './contractPredicate.js';
 import { jsonObjectSql, jsonValueSql, literal } from './fieldPredicate.js';
 import { streamLines } from './streamLines.js';
 
@@ -18,6 +18,11 @@ export interface TableSource {
   readonly kind: 'table';
   readonly client: SqlClient;
   readonly table: TableName;
+  /**
+   * `false` validates every row with Ajv, SQL deciding nothing of the contract: the reference the push-down
+   * is tested against, and a way round it should it ever be wrong.
+   */
+  readonly pushDown?: boolean;
 }
 
 /** Resolves `{{ ref('product', 'port') }}` in `sql` checks to a warehouse table. */
@@ -25,6 +30,8 @@ export type PortTableResolver = (product: string, port: string | undefined) => T
 
 /** Seconds a `sql` check may run. */
 const SQL_CHECK_TIMEOUT_MS = 300_000;
+/** Suspects fetched by one plain query rather than streamed. */
+const FEW_SUSPECTS = 10_000;
 /** Rows re-read at once by `ctid` for their dead letters. */
 const REFETCH = 1000;
 
@@ -56,10 +63,11 @@ export async function measureTable(
   plan.onProgress?.({ phase: 'scan', done: 0, total: undefined, unit: 'rows' });
   const info = await describeTable(client, table);
   const columns = new Map(info.columns.map((c) => [c.name, c]));
-  const { pushedDown, residual, rootResidual, extra, missing, ...predicate } = await contractPredicate(client, analysis, info);
+  const { pushedDown, residual, extra, missing, ...predicate } = await contractPredicate(client, analysis, info);
+  const rootResidual = source.pushDown === false ? 'push-down turned off' : predicate.rootResidual;
   // A validated CHECK constraint holding the predicate proves every row: nothing to evaluate.
   const provedBy = predicate.valid !== 'true' && rootResidual === undefined ? info.checks.find((c) => c === contractConstraintName(predicate.valid)) : undefined;
-  const valid = provedBy ? 'true' : predicate.valid;
+  const parts = provedBy || rootResidual ? [] : predicate.parts;
 
   // 1. The aggregate scan.
   const select = new AggregateSelect();
@@ -76,7 +84,9 @@ export async function measureTable(
       max: ordered ? select.add(orderedValue(`max(${col})`, column.kind)) : undefined,
     };
   });
-  const suspectsAlias = rootResidual || valid === 'true' ? undefined : select.add(`count(*) filter (where not ${valid})`);
+  // Each field's predicate counted on its own: the stream then tests only those that some row fails, and
+  // the regular expressions of the others are evaluated once, here.
+  const partAliases = parts.map((part) => ({ part, alias: select.add(`count(*) filter (where not coalesce(${part.sql}, false))`) }));
   const observations = new Map<string, Observation>();
   const deferred: { key: string; run: () => Promise<Observation> }[] = [];
   const aggregateMeasures: { key: string; alias: string }[] = [];
@@ -120,7 +130,11 @@ export async function measureTable(
 
   // 3. The stream: suspects in full, and the fields beyond SQL of the other rows.
   const validator = RecordValidator.of(contracts, analysis.contract.file, analysis.fields.map((f) => f.field.name));
-  const suspects = rootResidual ? records : suspectsAlias === undefined ? 0 : Number(aggregate[suspectsAlias]);
+  const failing = partAliases.filter((p) => Number(aggregate[p.alias]) > 0);
+  // The rows some predicate fails are those some failing predicate fails.
+  const valid = allOf(failing.map((p) => p.part));
+  // At most this many suspects: each fails at least one of the failing predicates.
+  const suspects = rootResidual ? records : failing.reduce((sum, p) => sum + Number(aggregate[p.alias]), 0);
   let invalid = 0;
   let streamed = 0;
   const ctid = info.hasCtid ? 't.ctid::text' : "''";
@@ -145,30 +159,28 @@ export async function measureTable(
     const query = `select ${line} as line from ${name} as t${streamAll ? '' : ` where not ${valid}`}`;
     const refetch: string[] = [];
     const total = streamAll ? records : suspects;
-    await streamLines(
-      client,
-      query,
-      (text) => {
-        streamed++;
-        const tab = text.indexOf('\t');
-        const rowId = text.slice(0, tab);
-        const value = JSON.parse(text.slice(tab + 3)) as Record<string, unknown>;
-        if (text.charCodeAt(tab + 1) === 102 /* f */) {
-          normalize(value);
-          if (!validator.isValid(value)) reject(rowId, value);
+    const onLine = (text: string) => {
+      streamed++;
+      const tab = text.indexOf('\t');
+      const rowId = text.slice(0, tab);
+      const value = JSON.parse(text.slice(tab + 3)) as Record<string, unknown>;
+      if (text.charCodeAt(tab + 1) === 102 /* f */) {
+        normalize(value);
+        if (!validator.isValid(value)) reject(rowId, value);
+        return;
+      }
+      for (const r of residualValidators) {
+        const v = value[r.name];
+        if (v === null && r.nullAs === 'absent') continue;
+        if (!r.validate(v)) {
+          refetch.push(rowId);
           return;
         }
-        for (const r of residualValidators) {
-          const v = value[r.name];
-          if (v === null && r.nullAs === 'absent') continue;
-          if (!r.validate(v)) {
-            refetch.push(rowId);
-            return;
-          }
-        }
-      },
-      () => plan.onProgress?.({ phase: 'validate', done: streamed, total, unit: 'rows' }),
-    );
+      }
+    };
+    if (!streamAll && suspects <= FEW_SUSPECTS) {
+      for (const line of await fewRows(client, query)) onLine(line);
+    } else await streamLines(client, query, onLine, () => plan.onProgress?.({ phase: 'validate', done: streamed, total, unit: 'rows' }));
     // Rows rejected for a field beyond SQL: read them in full by ctid for their dead letters.
     for (let i = 0; i < refetch.length; i += REFETCH) {
       const { rows } = await client.query<{ id: string; j: string }>(`select t.ctid::text as id, ${fullJson} as j from ${name} as t where t.ctid = any($1::tid[])`, [refetch.slice(i, i + REFETCH)]);
@@ -225,6 +237,21 @@ export async function measureTable(
       streamed,
     },
   };
+}
+
+/**
+ * The lines of a query known to return few rows, read at once. Unlike COPY and cursors, a plain query may
+ * run in parallel workers; the planner, which cannot know how few rows pass the filter, is told that
+ * passing them on costs nothing (and the caller's setting is put back, in its transaction too).
+ */
+async function fewRows(client: SqlClient, query: string): Promise<string[]> {
+  return client.transaction(async (tx) => {
+    const previous = (await tx.query<{ cost: string }>(`select current_setting('parallel_tuple_cost') as cost`)).rows[0]!.cost;
+    await tx.query(`select set_config('parallel_tuple_cost', '0', true)`);
+    const { rows } = await tx.query<{ line: string }>(query);
+    await tx.query(`select set_config('parallel_tuple_cost', $1, true)`, [previous]);
+    return rows.map((r) => r.line);
+  });
 }
 
 /** Select-list items named `a0`, `a1`...: one statement, however many measures. */

@@ -12,21 +12,25 @@ export const MAX_ERRORS_PER_RECORD = 50;
  */
 export class RecordValidator {
   private readonly fast: ValidateFunction;
-  private readonly full: ValidateFunction;
+  private readonly compileFull: () => ValidateFunction;
+  private full: ValidateFunction | undefined;
 
   /** The validator of a contract of `contracts`. */
   static of(contracts: ContractSet, file: string, fields: readonly string[]): RecordValidator {
-    return new RecordValidator(contracts.validator(file), contracts.validator(file, { allErrors: true }), fields);
+    return new RecordValidator(contracts.validator(file), () => contracts.validator(file, { allErrors: true }), fields);
   }
 
   private readonly fieldIndex: Map<string, number>;
   /** Rejected records per field, in the order of `fields`. */
   readonly invalidByField: number[];
 
-  /** `fast` stops at the first error, `full` collects all (Ajv's `allErrors`). */
-  constructor(fast: ValidateFunction, full: ValidateFunction, fields: readonly string[]) {
+  /**
+   * `fast` stops at the first error; `full` gives the validator that collects all (Ajv's `allErrors`), compiled
+   * on the first reject only: clean data never pays for it (a worker thread compiles its own).
+   */
+  constructor(fast: ValidateFunction, full: () => ValidateFunction, fields: readonly string[]) {
     this.fast = fast;
-    this.full = full;
+    this.compileFull = full;
     this.fieldIndex = new Map(fields.map((name, i) => [name, i]));
     this.invalidByField = fields.map(() => 0);
   }
@@ -43,9 +47,10 @@ export class RecordValidator {
   /** Every error of a rejected record (at most `MAX_ERRORS_PER_RECORD`), counted against its fields. */
   explain(record: unknown): DeadLetterError[] {
     let errors: ErrorObject[];
+    const full = (this.full ??= this.compileFull());
     try {
-      this.full(record);
-      errors = this.full.errors ?? [];
+      full(record);
+      errors = full.errors ?? [];
     } catch (error) {
       return [{ instancePath: '', schemaPath: '', keyword: 'depth', params: {}, message: `could not be validated: ${(error as Error).message}` }];
     }
