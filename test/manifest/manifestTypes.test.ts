@@ -1,5 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { compile } from 'json-schema-to-typescript';
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import { expect, it } from 'vitest';
 import { PRODUCT_SCHEMA } from '../../platform/manifest/checkManifestShape.js';
 
@@ -21,4 +22,13 @@ it('DataProductManifest.ts is generated from product.schema.json', async () => {
     }));
   if (process.env['UPDATE_TYPES'] === '1') return writeFile(TYPES_FILE, generated);
   expect(await readFile(TYPES_FILE, 'utf8')).toBe(generated);
+});
+
+// mesh does not check its own manifest schema against the meta-schema when it starts (it costs more than the
+// validator it builds); this does, strictly, so that a broken edit of product.schema.json fails here.
+it('product.schema.json is a valid draft 2020-12 schema under strict mode', () => {
+  const ajv = new Ajv2020({ strict: true, strictRequired: false, strictTypes: false, discriminator: true, validateFormats: false });
+  expect(ajv.validateSchema(PRODUCT_SCHEMA), ajv.errorsText(ajv.errors)).toBe(true);
+  const broken = { ...PRODUCT_SCHEMA, properties: { ...(PRODUCT_SCHEMA as { properties: object }).properties, id: { type: 'strin' } } };
+  expect(ajv.validateSchema(broken)).toBe(false);
 });
