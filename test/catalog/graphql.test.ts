@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { getIntrospectionQuery } from 'graphql';
 import { ClientError, GraphQLClient, gql } from 'graphql-request';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -407,6 +408,18 @@ describe.each(CATALOG_ADAPTERS)('GraphQL catalog on $name', (adapter) => {
         expect(res.status).toBe(200);
         expect(res.json.$id).toBe(url);
         expect(res.json.$defs[name]).toBeDefined();
+      }
+    });
+
+    it("runs the README's GraphQL examples without an error", async () => {
+      const readme = await readFile(new URL('../../README.md', import.meta.url), 'utf8');
+      const start = readme.indexOf('<!-- section: catalog and graphql -->');
+      const section = readme.slice(start, readme.indexOf('\n## ', start));
+      const blocks = [...section.matchAll(/```graphql\n([\s\S]*?)```/g)].map((m) => m[1]!);
+      expect(blocks.length).toBeGreaterThanOrEqual(5);
+      for (const query of blocks) {
+        const data = await client.request<Record<string, unknown>>(query);
+        expect(Object.values(data).every((value) => value !== null)).toBe(true);
       }
     });
 
