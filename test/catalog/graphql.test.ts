@@ -6,6 +6,7 @@ import { buildPublishBundle } from '../../catalog/publish/PublishBundle.js';
 import type { CatalogStore } from '../../catalog/store/CatalogStore.js';
 import { SqlCatalogStore } from '../../catalog/store/SqlCatalogStore.js';
 import type { SqlClient } from '../../platform/db/SqlClient.js';
+import { meshDatasetFacet } from '../../platform/lineage/meshFacets.js';
 import { loadRepository } from '../../platform/repo/loadRepository.js';
 import { openCatalogStore } from '../../catalog/store/openCatalogStore.js';
 import { CATALOG_ADAPTERS } from '../support/catalogAdapters.js';
@@ -421,6 +422,22 @@ describe.each(CATALOG_ADAPTERS)('GraphQL catalog on $name', (adapter) => {
         const data = await client.request<Record<string, unknown>>(query);
         expect(Object.values(data).every((value) => value !== null)).toBe(true);
       }
+    });
+
+    it('ties a dataset to the product its mesh facet names, when the manifest does not name it', async () => {
+      const { manifest } = (await loadRepository(EXAMPLE_MESH)).products.get('marketing.sessions')!;
+      const output = manifest.outputs[0]!;
+      const event = runEvent({ runId: uuidFor('graphql-facet-run'), eventType: 'COMPLETE', job: { namespace: 'mesh', name: 'marketing.sessions.copy' }, inputs: [], outputs: [{ namespace: 'postgres://warehouse', name: 'scratch.sessions_copy' }] }) as any;
+      event.outputs[0].facets.mesh_dataProduct = meshDatasetFacet('https://example.com/test', catalog.url, manifest, output, undefined);
+      delete event.outputs[0].facets.columnLineage;
+      expect((await postJson(`${catalog.url}/api/v1/lineage`, event, salesToken)).status).toBe(201);
+      const data = await client.request<any>(gql`{
+        down: lineage(node: "product:marketing.sessions", direction: DOWNSTREAM, depth: 1) { nodes { id } edges { source target kind via } }
+        up: lineage(node: "dataset:postgres://warehouse:scratch.sessions_copy", direction: UPSTREAM, depth: 1) { nodes { id } }
+      }`);
+      expect(data.down.nodes.map((n: any) => n.id)).toContain('dataset:postgres://warehouse:scratch.sessions_copy');
+      expect(data.down.edges).toContainEqual({ source: 'product:marketing.sessions', target: 'dataset:postgres://warehouse:scratch.sessions_copy', kind: 'publishes', via: output.port });
+      expect(data.up.nodes.map((n: any) => n.id)).toEqual(expect.arrayContaining(['product:marketing.sessions', 'job:mesh:marketing.sessions.copy']));
     });
 
     it('looks up datasets and any lineage node by id', async () => {

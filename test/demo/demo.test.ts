@@ -48,6 +48,9 @@ describe('the demo (npm start)', () => {
       const ids = lineage.lineage.nodes.map((n: any) => n.id);
       expect(ids).toEqual(expect.arrayContaining(['product:sales.shop_orders', 'product:finance.psp_transactions', 'dataset:mysql://shop-db.internal:3306:shop.orders', 'job:mesh:finance.revenue']));
       expect(impact.product.impact).toContainEqual({ distance: 1, fieldLevel: true, product: { id: 'finance.revenue' }, team: { name: 'finance-analytics' } });
+      // The facet schema the events' _schemaURL names is served there.
+      const schema = await fetch(`${line.url}/schemas/facets/1-0-0/MeshDataProductDatasetFacet.json`);
+      expect([schema.status, ((await schema.json()) as { $id: string }).$id]).toEqual([200, `${line.url}/schemas/facets/1-0-0/MeshDataProductDatasetFacet.json`]);
       // Every product's lineage reached the catalog over its own ingestion endpoint: no warning on stderr.
       expect(stderr).not.toMatch(/spool|could not|rejected/i);
     } finally {
