@@ -61,7 +61,8 @@ describe.each(CATALOG_ADAPTERS)('GraphQL catalog on $name', (adapter) => {
     if (!adapter.available) return;
     const created = await adapter.create();
     drop = created.drop;
-    store = await openCatalogStore(created.config);
+    // A differ that classifies every new contract version with one change, to see that changes are served.
+    store = await openCatalogStore(created.config, { contractDiffer: (before, after) => [{ code: 'TEST_CHANGE', pointer: '', backward: true, forward: true, message: `${before.version} to ${after.version}` }] });
     await publishExampleMesh(store);
     catalog = await startGraphQLCatalog(store, { log: (line) => logged.push(line) });
     client = new GraphQLClient(catalog.graphqlUrl);
@@ -385,6 +386,35 @@ describe.each(CATALOG_ADAPTERS)('GraphQL catalog on $name', (adapter) => {
         expect(invalid.codes).toEqual(['BAD_USER_INPUT']);
       });
 
+      it('publish a new version of a product and its contract, which the history then shows with the classified changes', async () => {
+        const bundle = structuredClone(buildPublishBundle(await loadRepository(EXAMPLE_MESH), { products: ['sales.order_items'] })) as any;
+        const product = bundle.products[0].manifest;
+        product.version = '9.9.9';
+        product.description = `${product.description} Now with a second version.`;
+        const contract = bundle.contracts.find((c: any) => c.file === product.outputs[0].contract);
+        contract.schema.description = 'A second version of the contract.';
+        expect(product.owner.team).toBe('sales-analytics');
+        const published = await withToken(salesToken).request<any>(publish, { bundle });
+        expect(published.publish.products).toEqual([{ id: 'sales.order_items', action: 'updated', seq: 2, version: '9.9.9' }]);
+        expect(published.publish.contracts).toContainEqual({ id: contract.file, action: 'updated' });
+        const data = await client.request<any>(gql`{ product(id: "sales.order_items") { version
+          versions { seq version publishedBy contracts { contractVersion { seq changes { code pointer backward forward message } } } }
+          outputs { contract { versions { seq changes { code } } } } } }`);
+        expect(data.product.version).toBe('9.9.9');
+        expect(data.product.versions.map((v: any) => [v.seq, v.version])).toEqual([[2, '9.9.9'], [1, expect.any(String)]]);
+        expect(data.product.versions[0].publishedBy).toBe('sales-analytics');
+        expect(data.product.versions[0].contracts[0].contractVersion).toEqual({ seq: 2, changes: [{ code: 'TEST_CHANGE', pointer: '', backward: true, forward: true, message: expect.stringMatching(/ to /) }] });
+        expect(data.product.outputs[0].contract.versions).toEqual([{ seq: 2, changes: [{ code: 'TEST_CHANGE' }] }, { seq: 1, changes: null }]);
+      });
+
+      it('record SLA status, which slaStatus then shows', async () => {
+        const input = { productId: 'finance.monthly_revenue', measuredAt: '2026-11-26T11:00:00.000Z', freshness: { status: 'MET', lagSeconds: 60, maxSeconds: 86_400 }, availability: { status: 'UNKNOWN' }, completeness: { status: 'MET', percent: 100 } };
+        const id = (await withToken(financeToken).request<any>(gql`mutation($input: JSON!) { recordSlaStatus(input: $input) }`, { input })).recordSlaStatus;
+        expect(id).toMatch(/^\d+$/);
+        const data = await client.request<any>('{ product(id: "finance.monthly_revenue") { slaStatus { freshness freshnessLagSeconds availability availabilityPercent completeness port } } }');
+        expect(data.product.slaStatus).toEqual({ freshness: 'MET', freshnessLagSeconds: 60, availability: 'UNKNOWN', availabilityPercent: null, completeness: 'MET', port: null });
+      });
+
       it('record quality results for the team’s own products, which the queries then show', async () => {
         // Measured before the result recorded at the start, so the latest score stays the same for other tests.
         const input = { productId: 'finance.revenue', port: 'revenue', measuredAt: '2026-11-26T09:00:00.000Z', score: 72.25, grade: 'C', dimensions: [{ name: 'validity', score: 72.25, weight: 0.3, detail: 'measured' }] };
@@ -434,7 +464,9 @@ describe.each(CATALOG_ADAPTERS)('GraphQL catalog on $name', (adapter) => {
       const data = await client.request<any>(gql`{
         down: lineage(node: "product:marketing.sessions", direction: DOWNSTREAM, depth: 1) { nodes { id } edges { source target kind via } }
         up: lineage(node: "dataset:postgres://warehouse:scratch.sessions_copy", direction: UPSTREAM, depth: 1) { nodes { id } }
+        dataset(id: "dataset:postgres://warehouse:scratch.sessions_copy") { product { id } port }
       }`);
+      expect(data.dataset).toEqual({ product: { id: 'marketing.sessions' }, port: output.port });
       expect(data.down.nodes.map((n: any) => n.id)).toContain('dataset:postgres://warehouse:scratch.sessions_copy');
       expect(data.down.edges).toContainEqual({ source: 'product:marketing.sessions', target: 'dataset:postgres://warehouse:scratch.sessions_copy', kind: 'publishes', via: output.port });
       expect(data.up.nodes.map((n: any) => n.id)).toEqual(expect.arrayContaining(['product:marketing.sessions', 'job:mesh:marketing.sessions.copy']));

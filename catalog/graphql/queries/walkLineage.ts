@@ -65,8 +65,8 @@ export async function walkLineage(sql: SqlClient, start: string, direction: Dire
      ),
      walked as (select id, depth from walk limit $4),
      nearest as (select id, min(depth) as distance from walked group by id)
-     select n.key, n.kind, n.namespace, n.name, n.field, coalesce(n.product_id, p.product_id) as product_id,
-            coalesce(n.port, p.name) as port, n.facets, w.distance, (select count(*)::int from walked) as walked
+     select n.key, n.kind, n.namespace, n.name, n.field, coalesce(n.product_id, p.product_id, n.facets #>> '{mesh_dataProduct,product}') as product_id,
+            coalesce(n.port, p.name, n.facets #>> '{mesh_dataProduct,port}') as port, n.facets, w.distance, (select count(*)::int from walked) as walked
        from nearest w join lineage_nodes n on n.key = w.id left join ports p on p.dataset_key = n.key
       order by w.distance, n.key`,
     [start, directions, depth, MAX_WALK_ROWS],
