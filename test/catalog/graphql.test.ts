@@ -432,6 +432,20 @@ describe.each(CATALOG_ADAPTERS)('GraphQL catalog on $name', (adapter) => {
       });
     });
 
+    it('answers GET with a preflight header, and needs a token for reads with --auth-reads', async () => {
+      const get = await send(`${catalog.graphqlUrl}?query=${encodeURIComponent('{ domains { name } }')}`, { headers: { 'apollo-require-preflight': 'true' } });
+      expect([get.status, get.json.data.domains.length]).toEqual([200, 3]);
+      const guarded = await startGraphQLCatalog(store, { authReads: true });
+      try {
+        const anonymous = await refusal(new GraphQLClient(guarded.graphqlUrl), '{ domains { name } }');
+        expect(anonymous).toMatchObject({ status: 401, codes: ['UNAUTHENTICATED'] });
+        const data = await new GraphQLClient(guarded.graphqlUrl, { headers: { Authorization: `Bearer ${salesToken}` } }).request<any>('{ domains { name } }');
+        expect(data.domains).toHaveLength(3);
+      } finally {
+        await guarded.close();
+      }
+    });
+
     it('serves the data-product facet schemas at their _schemaURL', async () => {
       for (const name of ['MeshDataProductDatasetFacet', 'MeshDataProductJobFacet']) {
         const url = `${catalog.url}/schemas/facets/1-0-0/${name}.json`;
