@@ -209,7 +209,8 @@ function argumentValues(node: FieldNode, field: GraphQLField<unknown, unknown>, 
   for (const arg of field.args) if (arg.defaultValue !== undefined) values[arg.name] = arg.defaultValue;
   for (const arg of node.arguments ?? []) {
     const value = arg.value.kind === Kind.VARIABLE ? variables[arg.value.name.value] : valueFromASTUntyped(arg.value, variables);
-    if (value !== undefined) values[arg.name.value] = value;
+    // An explicit null means the default, as the resolvers read it (`nullMeansDefault`).
+    if (value !== undefined && value !== null) values[arg.name.value] = value;
   }
   return values;
 }

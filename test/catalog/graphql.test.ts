@@ -147,6 +147,16 @@ describe.each(CATALOG_ADAPTERS)('GraphQL catalog on $name', (adapter) => {
       expect(data.owned.edges.every((e: any) => e.node.owner.team === 'sales-analytics' && e.node.status === 'active')).toBe(true);
     });
 
+    it('reads an explicit null argument as its default', async () => {
+      const data = await client.request<any>(gql`{
+        products(first: null, after: null) { edges { node { id } } }
+        lineage(node: "product:finance.revenue", direction: null, depth: null, first: null) { nodes { id distance } }
+      }`);
+      expect(data.products.edges).toHaveLength(19);
+      expect(data.lineage.nodes.length).toBeGreaterThan(5);
+      expect(Math.max(...data.lineage.nodes.map((n: any) => n.distance))).toBe(3);
+    });
+
     it.each([
       ["'; drop table products; --"],
       ['" or 1=1 --'],
