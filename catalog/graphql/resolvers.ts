@@ -241,6 +241,11 @@ export const resolvers = withDefaults({
     node: (edge: { id: string }, _: Args, context: GraphQLContext) => context.loaders.product.load(edge.id),
   },
   DataProduct: {
+    apiVersion: (p: ProductRow) => p.manifest.apiVersion,
+    kind: (p: ProductRow) => p.manifest.kind,
+    sunset: (p: ProductRow) => p.manifest.sunset ?? null,
+    replacedById: (p: ProductRow) => p.manifest.replacedBy ?? null,
+    replacedBy: (p: ProductRow, _: Args, context: GraphQLContext) => (p.manifest.replacedBy === undefined ? null : context.loaders.product.load(p.manifest.replacedBy)),
     owner: (p: ProductRow) => ({ team: p.owner_team, email: p.owner_email, name: p.manifest.owner?.name ?? null, slack: p.manifest.owner?.slack ?? null }),
     team: (p: ProductRow) => ({ name: p.owner_team }),
     links: (p: ProductRow) => p.manifest.links ?? null,

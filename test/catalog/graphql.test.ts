@@ -172,7 +172,7 @@ describe.each(CATALOG_ADAPTERS)('GraphQL catalog on $name', (adapter) => {
     it('shows a product in detail: manifest fields, ports with contract fields, inputs, consumers, versions', async () => {
       const data = await client.request<any>(gql`{
         product(id: "finance.revenue") {
-          id name domain version status layer pattern description tags file
+          id apiVersion kind name domain version status sunset replacedById replacedBy { id } layer pattern description tags file
           owner { team email name slack }
           team { name products { id } domains }
           links sla { freshnessMax freshnessColumn availability completeness latency }
@@ -186,7 +186,7 @@ describe.each(CATALOG_ADAPTERS)('GraphQL catalog on $name', (adapter) => {
         missing: product(id: "nope.nothing") { id }
       }`);
       const p = data.product;
-      expect(p).toMatchObject({ id: 'finance.revenue', name: 'Revenue', domain: 'finance', version: '3.1.0', status: 'active', layer: 'gold', pattern: 'elt' });
+      expect(p).toMatchObject({ id: 'finance.revenue', apiVersion: 'mesh/v1', kind: 'DataProduct', sunset: null, replacedById: null, replacedBy: null, name: 'Revenue', domain: 'finance', version: '3.1.0', status: 'active', layer: 'gold', pattern: 'elt' });
       expect(p.owner).toEqual({ team: 'finance-analytics', email: 'finance-analytics@acme-outdoor.example', name: 'Finance Analytics', slack: '#finance-analytics' });
       expect(p.team.domains).toEqual(['finance']);
       expect(p.sla).toMatchObject({ freshnessMax: 'P1D', freshnessColumn: 'recognized_at', availability: 99.9 });
