@@ -323,6 +323,7 @@ describe.each(CATALOG_ADAPTERS)('GraphQL catalog on $name', (adapter) => {
         ['introspection nested through fields', introspectionAbuse, undefined, 'GRAPHQL_VALIDATION_FAILED', /Maximum introspection depth exceeded/],
         ['introspection nested through ofType', `{ __type(name: "DataProduct") { ${'ofType { '.repeat(20)}name${' }'.repeat(20)} } }`, undefined, 'QUERY_TOO_COMPLEX', /nested 22 levels deep/],
         ['introspection with 1,000 aliases', `{ ${Array.from({ length: 1000 }, (_, i) => `t${i}: __schema { types { name } }`).join(' ')} }`, undefined, 'QUERY_TOO_COMPLEX', /1000 aliases/],
+        ['a search text of 100,000 characters', 'query($q: String) { products(query: $q) { totalCount } }', { q: 'revenue '.repeat(12_500) }, 'BAD_USER_INPUT', /100000 characters long; at most 500/],
         ['a cursor this catalog never gave', '{ products(after: "bm9wZQ") { totalCount } }', undefined, 'BAD_USER_INPUT', /not a cursor/],
         ['a syntax error', '{ products(', undefined, 'GRAPHQL_PARSE_FAILED', /Syntax Error/],
         ['an unknown field', '{ products { nope } }', undefined, 'GRAPHQL_VALIDATION_FAILED', /Cannot query field "nope"/],
