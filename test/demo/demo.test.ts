@@ -9,6 +9,7 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 interface DemoLine {
   url: string;
+  graphql: string;
   demo: { seconds: number; products: number; run: { products: number; completed: number; ports: number; rejected: number }; ports: { product: string; port: string; score: number | null; grade: string | null; sla: { freshness: string } }[] };
 }
 
@@ -41,7 +42,8 @@ describe('the demo (npm start)', () => {
       expect(health.status).toBe(200);
       // The queries the demo prints answer over GraphQL: revenue is found with its score, and its lineage reaches
       // the bronze products and their external sources through the observed pipeline runs.
-      const client = new GraphQLClient(`${line.url}/graphql`);
+      expect(line.graphql).toBe(`${line.url}/graphql`);
+      const client = new GraphQLClient(line.graphql);
       const [search, lineage, impact] = await Promise.all(DEMO_QUERIES.map((q) => client.request<any>(q.query)));
       const revenue = search.products.edges.find((e: any) => e.node.id === 'finance.revenue');
       expect(revenue.node.qualityScore).toEqual({ score: expect.any(Number), grade: expect.stringMatching(/^[A-F]$/) });
