@@ -333,8 +333,12 @@ type LineageNode {
   field: String
   """Hops from the start node."""
   distance: Int
-  """For a product node, or a dataset a product publishes."""
+  """For a product node, a dataset a product publishes, or a job its mesh facet ties to a product."""
   product: DataProduct
+  """The port, for a dataset a product publishes."""
+  port: String
+  """OpenLineage facets, merged from every event (the latest of each key)."""
+  facets: JSON!
 }
 
 type LineageEdge {

@@ -501,11 +501,13 @@ describe.each(CATALOG_ADAPTERS)('GraphQL catalog on $name', (adapter) => {
       const data = await client.request<any>(gql`{
         dataset(id: "dataset:${WAREHOUSE}:analytics.gold.sales_orders") { id namespace name port product { id } }
         job: node(id: "job:mesh:finance.revenue") { id kind name namespace }
+        jobFacets: node(id: "job:mesh:finance.revenue") { facets }
         notADataset: dataset(id: "job:mesh:finance.revenue") { id }
       }`);
       expect(data.dataset).toEqual({ id: `dataset:${WAREHOUSE}:analytics.gold.sales_orders`, namespace: WAREHOUSE, name: 'analytics.gold.sales_orders', port: 'orders', product: { id: 'sales.orders' } });
       expect(data.job).toEqual({ id: 'job:mesh:finance.revenue', kind: 'job', name: 'finance.revenue', namespace: 'mesh' });
       expect(data.notADataset).toBeNull();
+      expect(data.jobFacets.facets.jobType).toMatchObject({ processingType: 'BATCH', jobType: 'JOB' });
     });
   });
 });
