@@ -85,7 +85,6 @@ describe.each(CATALOG_ADAPTERS)('GraphQL catalog on $name', (adapter) => {
     );
   });
   afterAll(async () => {
-    if (process.env['DEBUG_GQL']) console.log(logged.join('\n'));
     await catalog?.close();
     await store?.close();
     await drop?.();
@@ -508,6 +507,10 @@ describe.each(CATALOG_ADAPTERS)('GraphQL catalog on $name', (adapter) => {
       expect(data.job).toEqual({ id: 'job:mesh:finance.revenue', kind: 'job', name: 'finance.revenue', namespace: 'mesh' });
       expect(data.notADataset).toBeNull();
       expect(data.jobFacets.facets.jobType).toMatchObject({ processingType: 'BATCH', jobType: 'JOB' });
+    });
+
+    it('logged no internal error through all of the above, hostile queries included', () => {
+      expect(logged).toEqual([]);
     });
   });
 });
