@@ -111,10 +111,17 @@ type Owner {
 
 type DataProduct {
   id: ID!
+  apiVersion: String!
+  kind: String!
   name: String!
   domain: String!
   version: String!
   status: Status!
+  """Date after which a deprecated product is retired."""
+  sunset: String
+  """The product that replaces this one (its id, and the product when published)."""
+  replacedById: ID
+  replacedBy: DataProduct
   description: String!
   owner: Owner!
   """The owning team, with what else it owns."""
@@ -326,8 +333,12 @@ type LineageNode {
   field: String
   """Hops from the start node."""
   distance: Int
-  """For a product node, or a dataset a product publishes."""
+  """For a product node, a dataset a product publishes, or a job its mesh facet ties to a product."""
   product: DataProduct
+  """The port, for a dataset a product publishes."""
+  port: String
+  """OpenLineage facets, merged from every event (the latest of each key)."""
+  facets: JSON!
 }
 
 type LineageEdge {
