@@ -1,6 +1,10 @@
+import { createRequire } from 'node:module';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  // One graphql for everyone: Node loads @apollo/server's `graphql` as CommonJS, so the tests' own imports must
+  // resolve to the same file, not to the ESM build Vite prefers (graphql-js refuses types from "another realm").
+  resolve: { alias: [{ find: /^graphql$/, replacement: createRequire(import.meta.url).resolve('graphql') }] },
   test: {
     include: ['test/**/*.test.ts'],
     exclude: ['test/bench/**', 'node_modules/**'],

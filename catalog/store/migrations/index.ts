@@ -1,7 +1,8 @@
 import type { Migration } from './Migration.js';
 import { migration as catalog } from './0001_catalog.js';
+import { migration as graphql } from './0002_graphql.js';
 
 export type { Migration } from './Migration.js';
 
 /** Every migration, in the order they apply. */
-export const MIGRATIONS: readonly Migration[] = [catalog];
+export const MIGRATIONS: readonly Migration[] = [catalog, graphql];

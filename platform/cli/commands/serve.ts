@@ -1,7 +1,10 @@
 import { MEMORY_DATA_DIR, resolveCatalogConfig } from '../../../catalog/config/resolveCatalogConfig.js';
 import { formatDemoSummary, runDemo } from '../demo/runDemo.js';
 import { DEFAULT_CONTRACT_DIFFER } from '../../../catalog/publish/ContractDiffer.js';
+import { createGraphQLHandler } from '../../../catalog/graphql/createGraphQLHandler.js';
 import { CatalogServer } from '../../../catalog/server/CatalogServer.js';
+import { facetSchemaRoutes } from '../../../catalog/server/facetSchemaRoutes.js';
+import { meshFacetSchemas } from '../../lineage/meshFacets.js';
 import { openCatalogStore } from '../../../catalog/store/openCatalogStore.js';
 import { UsageError } from '../../errors.js';
 import { flagOption, stringOption, type Command } from '../Command.js';
@@ -9,7 +12,7 @@ import { EXIT_OK } from '../exitCodes.js';
 
 export const serveCommand: Command = {
   name: 'serve',
-  summary: 'Run the catalog server: OpenLineage ingestion at /api/v1/lineage, publishing, /healthz; --demo runs the example mesh into it.',
+  summary: 'Run the catalog server: GraphQL at /graphql, OpenLineage ingestion at /api/v1/lineage, publishing, /healthz; --demo runs the example mesh into it.',
   usage: 'serve [--port 4000] [--host 127.0.0.1] [--db <postgres url> | --data-dir <dir>] [--auth-reads] [--demo] [--format text|json]',
   options: {
     demo: { type: 'boolean' },
@@ -38,8 +41,13 @@ export const serveCommand: Command = {
     if (!io.waitForStop) throw new UsageError('mesh serve runs until it is stopped, and needs a process that can be stopped');
     const store = await openCatalogStore(config.database, { contractDiffer: DEFAULT_CONTRACT_DIFFER });
     let server: CatalogServer | undefined;
+    let graphql: Awaited<ReturnType<typeof createGraphQLHandler>> | undefined;
     try {
-      server = new CatalogServer({ store, authReads: config.server.authReads, log: (line) => io.stderr.write(`${line}\n`) });
+      const log = (line: string) => io.stderr.write(`${line}\n`);
+      server = new CatalogServer({ store, authReads: config.server.authReads, extraFacetSchemas: meshFacetSchemas(), log });
+      for (const route of facetSchemaRoutes()) server.route(route);
+      graphql = await createGraphQLHandler({ store, log });
+      server.mount('/graphql', graphql);
       const { url, port } = await server.listen(config.server.port, config.server.host);
       const outcome = demo ? await runDemo(io, io.cwd, store, url) : undefined;
       if (args.format === 'json') {
@@ -54,6 +62,7 @@ export const serveCommand: Command = {
       return EXIT_OK;
     } finally {
       await server?.close();
+      await graphql?.stop();
       await store.close();
     }
   },

@@ -1,0 +1,74 @@
+import { ApolloServer, HeaderMap, type HTTPGraphQLRequest } from '@apollo/server';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { MountedHandler, RequestContext } from '../server/CatalogServer.js';
+import type { CatalogStore } from '../store/CatalogStore.js';
+import { formatGraphQLError } from './graphqlErrors.js';
+import { DEFAULT_QUERY_LIMITS, queryLimitsPlugin, type QueryLimits } from './limits.js';
+import { Loaders } from './loaders.js';
+import { resolvers, type GraphQLContext } from './resolvers.js';
+import { typeDefs } from './typeDefs.js';
+
+export interface GraphQLHandlerOptions {
+  readonly store: CatalogStore;
+  /** Bounds on every operation (default `DEFAULT_QUERY_LIMITS`). */
+  readonly limits?: Partial<QueryLimits>;
+  /** Most bytes of a request body (default 1 MiB). */
+  readonly maxBodyBytes?: number;
+  /** Where internal errors are reported. */
+  readonly log?: (line: string) => void;
+}
+
+/** Most lexical tokens in a query document: parsing stops there, before validation sees a huge document. */
+const MAX_TOKENS = 15_000;
+
+/**
+ * The catalog's GraphQL endpoint: Apollo Server 5 on the catalog's own HTTP server (no framework), through
+ * `executeHTTPGraphQLRequest`. The server authenticates first (reads are open unless `--auth-reads`; a token,
+ * when sent, must be valid); mutations need that token and act within its team's scope, as the REST endpoints
+ * do. Each request gets its own loaders. Errors carry `extensions.code` (`graphqlErrors.ts`).
+ */
+export async function createGraphQLHandler(options: GraphQLHandlerOptions): Promise<MountedHandler & { stop(): Promise<void> }> {
+  const limits = { ...DEFAULT_QUERY_LIMITS, ...options.limits };
+  const apollo = new ApolloServer<GraphQLContext>({
+    typeDefs,
+    resolvers,
+    introspection: true,
+    includeStacktraceInErrorResponses: false,
+    parseOptions: { maxTokens: MAX_TOKENS },
+    formatError: formatGraphQLError(options.log),
+    plugins: [queryLimitsPlugin(limits)],
+    logger: { debug() {}, info() {}, warn: (m) => options.log?.(`graphql: ${String(m)}`), error: (m) => options.log?.(`graphql: ${String(m)}`) },
+  });
+  await apollo.start();
+  const maxBody = options.maxBodyBytes ?? 1 << 20;
+  const { store } = options;
+  return {
+    access: 'read',
+    async handle(req: IncomingMessage, res: ServerResponse, context: RequestContext) {
+      const headers = new HeaderMap();
+      for (const [name, value] of Object.entries(req.headers)) {
+        if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+      }
+      const method = (req.method ?? 'GET').toUpperCase();
+      const request: HTTPGraphQLRequest = {
+        method,
+        headers,
+        search: context.url.search,
+        body: method === 'POST' ? await context.readJson(maxBody) : undefined,
+      };
+      const response = await apollo.executeHTTPGraphQLRequest({
+        httpGraphQLRequest: request,
+        context: async () => ({ store, sql: store.sql, loaders: new Loaders(store.sql), principal: context.principal }),
+      });
+      for (const [name, value] of response.headers) res.setHeader(name, value);
+      res.statusCode = response.status ?? 200;
+      if (response.body.kind === 'complete') {
+        res.end(response.body.string);
+        return;
+      }
+      for await (const chunk of response.body.asyncIterator) res.write(chunk);
+      res.end();
+    },
+    stop: () => apollo.stop(),
+  };
+}

@@ -1,0 +1,76 @@
+import type { SqlClient } from '../../../platform/db/SqlClient.js';
+import type { NodeRowRead } from '../rows.js';
+
+export type Direction = 'UPSTREAM' | 'DOWNSTREAM' | 'BOTH';
+
+export interface LineageNodeRead extends NodeRowRead {
+  readonly distance: number;
+}
+
+export interface LineageEdgeRead {
+  readonly source: string;
+  readonly target: string;
+  readonly kind: string;
+  readonly via: string;
+}
+
+export interface LineageGraphRead {
+  readonly nodes: readonly LineageNodeRead[];
+  readonly edges: readonly LineageEdgeRead[];
+  readonly truncated: boolean;
+}
+
+/** Most rows the walk itself may produce before it stops (each node once per distance and direction). */
+const MAX_WALK_ROWS = 20_000;
+/** Most edges returned with a graph. */
+const MAX_EDGES = 5_000;
+
+/**
+ * A lineage walk: one recursive CTE over `lineage_edges` from the start node, against the edges' direction
+ * (upstream, index on target) or with it (downstream, primary key on source), or both separately. A `publishes`
+ * edge ties a product to its port's dataset and is followed both ways in either direction, so that a product
+ * reaches the jobs that write its datasets (upstream) and the products whose jobs read them (downstream).
+ *
+ * The walk goes one hop beyond `depth`: a node found only there means depth cut the graph short
+ * (`truncated`), as does a node cap (`first`) with more nodes, or the walk's own row cap. Breadth first, so
+ * the nodes kept are the nearest. Returns an empty graph when the node does not exist.
+ */
+export async function walkLineage(sql: SqlClient, start: string, direction: Direction, depth: number, first: number): Promise<LineageGraphRead> {
+  const directions = direction === 'BOTH' ? ['up', 'down'] : direction === 'UPSTREAM' ? ['up'] : ['down'];
+  const { rows } = await sql.query<LineageNodeRead & { walked: number }>(
+    `with recursive walk(id, dir, depth) as (
+       select key, d, 0 from lineage_nodes cross join unnest($2::text[]) as d where key = $1
+       union
+       select n.id, w.dir, w.depth + 1
+         from walk w cross join lateral (
+           select e.source as id from lineage_edges e where w.dir = 'up' and e.target = w.id
+           union all
+           select e.target from lineage_edges e where w.dir = 'up' and e.source = w.id and e.kind = 'publishes'
+           union all
+           select e.target from lineage_edges e where w.dir = 'down' and e.source = w.id
+           union all
+           select e.source from lineage_edges e where w.dir = 'down' and e.target = w.id and e.kind = 'publishes'
+         ) n
+        where w.depth <= $3
+     ),
+     walked as (select id, depth from walk limit $4),
+     nearest as (select id, min(depth) as distance from walked group by id)
+     select n.key, n.kind, n.namespace, n.name, n.field, coalesce(n.product_id, p.product_id) as product_id,
+            coalesce(n.port, p.name) as port, n.facets, w.distance, (select count(*)::int from walked) as walked
+       from nearest w join lineage_nodes n on n.key = w.id left join ports p on p.dataset_key = n.key
+      order by w.distance, n.key`,
+    [start, directions, depth, MAX_WALK_ROWS],
+  );
+  const within = rows.filter((r) => r.distance <= depth);
+  const walked = rows[0]?.walked ?? 0;
+  const truncated = within.length < rows.length || within.length > first || walked >= MAX_WALK_ROWS;
+  const nodes = within.slice(0, first).map(({ walked: _walked, ...node }) => node);
+  if (nodes.length === 0) return { nodes, edges: [], truncated };
+  const ids = nodes.map((n) => n.key);
+  const edges = (await sql.query<LineageEdgeRead>(
+    `select source, target, kind, via from lineage_edges
+      where source = any($1::text[]) and target = any($1::text[]) order by source, kind, target, via limit $2`,
+    [ids, MAX_EDGES + 1],
+  )).rows;
+  return { nodes, edges: edges.slice(0, MAX_EDGES), truncated: truncated || edges.length > MAX_EDGES };
+}

@@ -1,0 +1,285 @@
+import { ClientError, GraphQLClient, gql } from 'graphql-request';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CatalogStore } from '../../catalog/store/CatalogStore.js';
+import { openCatalogStore } from '../../catalog/store/openCatalogStore.js';
+import { CATALOG_ADAPTERS } from '../support/catalogAdapters.js';
+import { publishExampleMesh, startGraphQLCatalog } from '../support/graphqlCatalog.js';
+import { postJson } from '../support/httpRequest.js';
+import { runEvent, uuidFor } from '../support/lineageEvents.js';
+
+const admin = { kind: 'direct', name: 'test' } as const;
+const WAREHOUSE = 'postgres://warehouse.internal:5432';
+
+/** What a refused query answers: the HTTP status and each error's code. */
+async function refusal(client: GraphQLClient, query: string, variables?: Record<string, unknown>) {
+  try {
+    await client.request(query, variables);
+  } catch (error) {
+    if (error instanceof ClientError) return { status: error.response.status, codes: (error.response.errors ?? []).map((e) => e.extensions?.['code']), messages: (error.response.errors ?? []).map((e) => e.message) };
+    throw error;
+  }
+  throw new Error('the query was not refused');
+}
+
+describe.each(CATALOG_ADAPTERS)('GraphQL catalog on $name', (adapter) => {
+  let store: CatalogStore;
+  let drop: () => Promise<void>;
+  let catalog: Awaited<ReturnType<typeof startGraphQLCatalog>>;
+  let client: GraphQLClient;
+  let salesToken: string;
+  let financeToken: string;
+  const logged: string[] = [];
+
+  beforeAll(async () => {
+    if (!adapter.available) return;
+    const created = await adapter.create();
+    drop = created.drop;
+    store = await openCatalogStore(created.config);
+    await publishExampleMesh(store);
+    catalog = await startGraphQLCatalog(store, { log: (line) => logged.push(line) });
+    client = new GraphQLClient(catalog.graphqlUrl);
+    salesToken = (await store.createToken('sales-analytics', admin)).token;
+    financeToken = (await store.createToken('finance-analytics', admin)).token;
+    // A pipeline run observed through OpenLineage: finance.revenue's job reads sales.orders' dataset, with
+    // column lineage from its id field.
+    const run = { runId: uuidFor('graphql-revenue-run'), job: { namespace: 'mesh', name: 'finance.revenue' }, inputs: [{ namespace: WAREHOUSE, name: 'analytics.gold.sales_orders' }], outputs: [{ namespace: WAREHOUSE, name: 'analytics.gold.finance_revenue' }] };
+    for (const eventType of ['START', 'COMPLETE'] as const) {
+      const res = await postJson(`${catalog.url}/api/v1/lineage`, runEvent({ ...run, eventType, eventTime: eventType === 'START' ? '2026-11-26T10:00:00.000Z' : '2026-11-26T10:05:00.000Z' }), financeToken);
+      expect(res.status).toBe(201);
+    }
+    await store.recordQualityResult(
+      { productId: 'finance.revenue', port: 'revenue', measuredAt: '2026-11-26T10:06:00.000Z', score: 91.5, grade: 'A', records: 1000, valid: 990, invalid: 10, dimensions: [{ name: 'validity', score: 99, weight: 0.35, detail: '990 of 1000 records valid' }] },
+      admin,
+    );
+    await store.recordSlaStatus(
+      { productId: 'finance.revenue', port: 'revenue', measuredAt: '2026-11-26T10:06:00.000Z', freshness: { status: 'BREACHED', lagSeconds: 200_000, maxSeconds: 86_400 }, availability: { status: 'MET', percent: 100 }, completeness: { status: 'AT_RISK', percent: 99.0 } },
+      admin,
+    );
+  });
+  afterAll(async () => {
+    if (process.env['DEBUG_GQL']) console.log(logged.join('\n'));
+    await catalog?.close();
+    await store?.close();
+    await drop?.();
+  });
+
+  describe.skipIf(!adapter.available)('', () => {
+    it('finds products by full-text search, ranked, with facets and cursor pagination', async () => {
+      const query = gql`
+        query Search($q: String, $first: Int, $after: String) {
+          products(query: $q, first: $first, after: $after) {
+            totalCount
+            edges { cursor rank node { id name domain layer tags qualityScore { score grade } } }
+            pageInfo { hasNextPage endCursor }
+            facets { domain { value count } layer { value count } owner { value count } tag { value count } status { value count } }
+          }
+        }
+      `;
+      const all = await client.request<any>(query, { first: 100 });
+      expect(all.products.totalCount).toBe(19);
+      expect(all.products.facets.domain).toEqual([{ value: 'marketing', count: 7 }, { value: 'finance', count: 6 }, { value: 'sales', count: 6 }]);
+      // Without a query, the quality score breaks ties: the one scored product comes first.
+      expect(all.products.edges[0].node).toMatchObject({ id: 'finance.revenue', qualityScore: { score: 91.5, grade: 'A' } });
+
+      const revenue = await client.request<any>(query, { q: 'revenue', first: 3 });
+      expect(revenue.products.totalCount).toBeGreaterThan(3);
+      expect(revenue.products.edges).toHaveLength(3);
+      expect(revenue.products.edges.map((e: any) => e.node.id)).toContain('finance.revenue');
+      const ranks = revenue.products.edges.map((e: any) => e.rank);
+      expect([...ranks].sort((a, b) => b - a)).toEqual(ranks);
+      // The facets count the whole result, not the page.
+      const facetTotal = revenue.products.facets.domain.reduce((sum: number, f: any) => sum + f.count, 0);
+      expect(facetTotal).toBe(revenue.products.totalCount);
+
+      // Pages follow each other without overlap, and the last says there is no next one.
+      const seen: string[] = [];
+      let after: string | null = null;
+      for (;;) {
+        const page: any = await client.request<any>(query, { q: 'revenue', first: 2, after });
+        seen.push(...page.products.edges.map((e: any) => e.node.id));
+        if (!page.products.pageInfo.hasNextPage) break;
+        after = page.products.pageInfo.endCursor;
+      }
+      expect(seen).toHaveLength(revenue.products.totalCount);
+      expect(new Set(seen).size).toBe(seen.length);
+    });
+
+    it('searches contract field names too, and filters by domain, layer, tag, owner and status', async () => {
+      const data = await client.request<any>(gql`{
+        byField: products(query: "eur_per_unit") { edges { node { id } } }
+        gold: products(domain: "finance", layer: gold, first: 50) { totalCount edges { node { id layer domain } } }
+        tagged: products(tag: "kpi") { edges { node { id tags } } }
+        owned: products(owner: "sales-analytics", status: active, first: 50) { totalCount edges { node { owner { team } status } } }
+      }`);
+      expect(data.byField.edges.map((e: any) => e.node.id)).toContain('finance.fx_rates');
+      expect(data.gold.edges.every((e: any) => e.node.layer === 'gold' && e.node.domain === 'finance')).toBe(true);
+      expect(data.gold.edges.map((e: any) => e.node.id)).toEqual(expect.arrayContaining(['finance.revenue', 'finance.monthly_revenue']));
+      expect(data.tagged.edges.every((e: any) => e.node.tags.includes('kpi'))).toBe(true);
+      expect(data.owned.totalCount).toBeGreaterThan(0);
+      expect(data.owned.edges.every((e: any) => e.node.owner.team === 'sales-analytics' && e.node.status === 'active')).toBe(true);
+    });
+
+    it.each([
+      ["'; drop table products; --"],
+      ['" or 1=1 --'],
+      ['revenue & | ! ( ) : * <->'],
+      ['%_\\'],
+      [''],
+    ])('takes SQL and tsquery metacharacters in search as plain text: %j', async (text) => {
+      const data = await client.request<any>(gql`query($q: String) { products(query: $q) { totalCount } fields(query: $q) { totalCount } }`, { q: text });
+      expect(data.products.totalCount).toBeGreaterThanOrEqual(0);
+      expect((await store.counts()).products).toBe(19);
+    });
+
+    it('shows a product in detail: manifest fields, ports with contract fields, inputs, consumers, versions', async () => {
+      const data = await client.request<any>(gql`{
+        product(id: "finance.revenue") {
+          id name domain version status layer pattern description tags file
+          owner { team email name slack }
+          team { name products { id } domains }
+          links sla { freshnessMax freshnessColumn availability completeness latency }
+          quality manifest
+          outputs { name compatibility dataset { id namespace name product { id } }
+            contract { path version fields { name type required pii classification description } versions { seq version changes { code } } } }
+          inputs { productId port fields product { id } dataset { id } }
+          consumers { product { id } port team { name } }
+          versions { seq version publishedBy contracts { port path contractVersion { seq } } }
+        }
+        missing: product(id: "nope.nothing") { id }
+      }`);
+      const p = data.product;
+      expect(p).toMatchObject({ id: 'finance.revenue', name: 'Revenue', domain: 'finance', version: '3.1.0', status: 'active', layer: 'gold', pattern: 'elt' });
+      expect(p.owner).toEqual({ team: 'finance-analytics', email: 'finance-analytics@acme-outdoor.example', name: 'Finance Analytics', slack: '#finance-analytics' });
+      expect(p.team.domains).toEqual(['finance']);
+      expect(p.sla).toMatchObject({ freshnessMax: 'P1D', freshnessColumn: 'recognized_at', availability: 99.9 });
+      expect(p.manifest.id).toBe('finance.revenue');
+      expect(p.outputs[0].dataset).toEqual({ id: `dataset:${WAREHOUSE}:analytics.gold.finance_revenue`, namespace: WAREHOUSE, name: 'analytics.gold.finance_revenue', product: { id: 'finance.revenue' } });
+      expect(p.outputs[0].contract.path).toBe('contracts/finance/revenue.schema.json');
+      expect(p.outputs[0].contract.fields.length).toBeGreaterThan(5);
+      expect(p.outputs[0].contract.fields.find((f: any) => f.name === 'order_id')).toMatchObject({ required: true, pii: false });
+      expect(p.outputs[0].contract.versions).toEqual([{ seq: 1, version: expect.any(String), changes: null }]);
+      expect(p.inputs.map((i: any) => i.productId)).toEqual(['sales.orders', 'finance.payments', 'finance.fx_rates']);
+      expect(p.inputs[0]).toMatchObject({ port: 'orders', product: { id: 'sales.orders' }, dataset: null });
+      expect(p.inputs[0].fields).toContain('order_id');
+      expect(p.consumers).toContainEqual({ product: { id: 'finance.monthly_revenue' }, port: 'revenue', team: { name: 'finance-analytics' } });
+      expect(p.versions).toEqual([{ seq: 1, version: '3.1.0', publishedBy: 'direct:test', contracts: [{ port: 'revenue', path: 'contracts/finance/revenue.schema.json', contractVersion: { seq: 1 } }] }]);
+      expect(data.missing).toBeNull();
+    });
+
+    it('walks lineage upstream from finance.revenue to the bronze products and their external sources', async () => {
+      const data = await client.request<any>(gql`{
+        lineage(node: "product:finance.revenue", direction: UPSTREAM, depth: 5) { truncated nodes { id kind distance } edges { source target kind via } }
+      }`);
+      const ids = data.lineage.nodes.map((n: any) => n.id);
+      expect(ids).toEqual(expect.arrayContaining([
+        'product:finance.revenue',
+        'product:sales.orders',
+        'product:sales.shop_orders',
+        'product:finance.psp_transactions',
+        'product:finance.ecb_fx_rates',
+        'dataset:mysql://shop-db.internal:3306:shop.orders',
+        'dataset:https://api.psp.example:v1/balance_transactions',
+        // The observed run: the job that writes revenue's dataset, and what it reads.
+        'job:mesh:finance.revenue',
+        `dataset:${WAREHOUSE}:analytics.gold.sales_orders`,
+      ]));
+      expect(data.lineage.nodes.find((n: any) => n.id === 'product:finance.revenue')).toEqual({ id: 'product:finance.revenue', kind: 'product', distance: 0 });
+      expect(ids).not.toContain('product:finance.monthly_revenue');
+      expect(data.lineage.edges).toContainEqual({ source: 'product:sales.orders', target: 'product:finance.revenue', kind: 'feeds', via: 'orders' });
+      expect(data.lineage.edges).toContainEqual({ source: 'dataset:mysql://shop-db.internal:3306:shop.orders', target: 'product:sales.shop_orders', kind: 'consumes', via: null });
+      // Every edge joins two returned nodes.
+      for (const e of data.lineage.edges) expect(ids).toEqual(expect.arrayContaining([e.source, e.target]));
+    });
+
+    it('says truncated when depth or the node cap cuts the walk short, and walks downstream and both ways', async () => {
+      const data = await client.request<any>(gql`{
+        short: lineage(node: "product:finance.revenue", direction: UPSTREAM, depth: 1) { truncated nodes { id } }
+        capped: lineage(node: "product:finance.revenue", direction: UPSTREAM, depth: 5, first: 3) { truncated nodes { id } }
+        whole: lineage(node: "product:finance.monthly_revenue", direction: DOWNSTREAM, depth: 5) { truncated nodes { id } }
+        both: lineage(node: "product:finance.revenue") { nodes { id } }
+        missing: lineage(node: "product:nope") { truncated nodes { id } edges { source } }
+        product(id: "sales.orders") { downstream(depth: 1) { nodes { id } } upstream(depth: 2) { nodes { id } } }
+      }`);
+      expect(data.short.truncated).toBe(true);
+      expect(data.capped).toMatchObject({ truncated: true });
+      expect(data.capped.nodes).toHaveLength(3);
+      expect(data.whole.truncated).toBe(false);
+      const both = data.both.nodes.map((n: any) => n.id);
+      expect(both).toEqual(expect.arrayContaining(['product:sales.orders', 'product:finance.monthly_revenue']));
+      expect(data.missing).toEqual({ truncated: false, nodes: [], edges: [] });
+      expect(data.product.downstream.nodes.map((n: any) => n.id)).toContain('product:finance.revenue');
+      expect(data.product.upstream.nodes.map((n: any) => n.id)).toContain('product:sales.shop_orders');
+    });
+
+    it('analyses impact of a product, a port and a contract field, with teams and distances', async () => {
+      const data = await client.request<any>(gql`{
+        product(id: "sales.orders") {
+          impact { product { id } team { name } distance fieldLevel fields }
+          byField: impact(port: "orders", field: "id") { product { id } distance fieldLevel fields }
+          unread: impact(port: "orders", field: "no_such_field") { product { id } }
+        }
+        viaNode: impact(node: "dataset:${WAREHOUSE}:analytics.gold.sales_orders") { product { id } distance }
+      }`);
+      const impact = data.product.impact;
+      expect(impact).toContainEqual({ product: { id: 'finance.revenue' }, team: { name: 'finance-analytics' }, distance: 1, fieldLevel: false, fields: [] });
+      expect(impact).toContainEqual(expect.objectContaining({ product: { id: 'finance.monthly_revenue' }, distance: 2 }));
+      const distances = impact.map((i: any) => i.distance);
+      expect([...distances].sort((a, b) => a - b)).toEqual(distances);
+      // Column lineage from the observed run: revenue's id derives from orders' id.
+      expect(data.product.byField).toContainEqual(expect.objectContaining({ product: { id: 'finance.revenue' }, distance: 1, fieldLevel: true, fields: ['id'] }));
+      expect(data.product.unread.map((i: any) => i.product.id)).not.toContain('finance.revenue');
+      expect(data.viaNode.map((i: any) => i.product.id)).toContain('finance.revenue');
+    });
+
+    it('finds every PII field named like email across the mesh', async () => {
+      const data = await client.request<any>(gql`{ fields(query: "email", pii: true, first: 50) { totalCount edges { node { id contract port product { id } field { name pii classification } } } } }`);
+      expect(data.fields.totalCount).toBeGreaterThan(0);
+      for (const { node } of data.fields.edges) {
+        expect(node.field.pii).toBe(true);
+        expect(node.field.name).toMatch(/email/);
+      }
+      expect(data.fields.edges.map((e: any) => e.node.product?.id)).toContain('sales.customers');
+    });
+
+    it('lists domains and teams with what they own', async () => {
+      const data = await client.request<any>(gql`{ domains { name productCount products { id } teams { name } } teams { name domains products { id } } team(name: "finance-analytics") { name } nobody: team(name: "nobody") { name } }`);
+      expect(data.domains.map((d: any) => d.name)).toEqual(['finance', 'marketing', 'sales']);
+      expect(data.domains[0].productCount).toBe(6);
+      expect(data.domains[0].products).toHaveLength(6);
+      expect(data.teams.map((t: any) => t.name)).toContain('finance-analytics');
+      expect(data.team).toEqual({ name: 'finance-analytics' });
+      expect(data.nobody).toBeNull();
+    });
+
+    it('reports quality scores, their history, SLA status and runs', async () => {
+      const data = await client.request<any>(gql`{
+        product(id: "finance.revenue") {
+          qualityScore { score grade measuredAt port dimensions { name score weight detail } }
+          qualityHistory { score }
+          slaStatus { freshness freshnessLagSeconds freshnessMaxSeconds availability availabilityPercent completeness completenessPercent }
+          outputs { qualityScore { score port } slaStatus { freshness } }
+          runs { id job state startedAt endedAt }
+        }
+        unscored: product(id: "sales.orders") { qualityScore { score } slaStatus { freshness } }
+      }`);
+      const p = data.product;
+      expect(p.qualityScore).toEqual({ score: 91.5, grade: 'A', measuredAt: '2026-11-26T10:06:00.000Z', port: 'revenue', dimensions: [{ name: 'validity', score: 99, weight: 0.35, detail: '990 of 1000 records valid' }] });
+      expect(p.qualityHistory).toEqual([{ score: 91.5 }]);
+      expect(p.slaStatus).toEqual({ freshness: 'BREACHED', freshnessLagSeconds: 200_000, freshnessMaxSeconds: 86_400, availability: 'MET', availabilityPercent: 100, completeness: 'AT_RISK', completenessPercent: 99 });
+      expect(p.outputs[0]).toEqual({ qualityScore: { score: 91.5, port: 'revenue' }, slaStatus: { freshness: 'BREACHED' } });
+      expect(p.runs).toEqual([{ id: uuidFor('graphql-revenue-run'), job: 'job:mesh:finance.revenue', state: 'COMPLETE', startedAt: '2026-11-26T10:00:00.000Z', endedAt: '2026-11-26T10:05:00.000Z' }]);
+      expect(data.unscored).toEqual({ qualityScore: null, slaStatus: null });
+    });
+
+    it('looks up datasets and any lineage node by id', async () => {
+      const data = await client.request<any>(gql`{
+        dataset(id: "dataset:${WAREHOUSE}:analytics.gold.sales_orders") { id namespace name port product { id } }
+        job: node(id: "job:mesh:finance.revenue") { id kind name namespace }
+        notADataset: dataset(id: "job:mesh:finance.revenue") { id }
+      }`);
+      expect(data.dataset).toEqual({ id: `dataset:${WAREHOUSE}:analytics.gold.sales_orders`, namespace: WAREHOUSE, name: 'analytics.gold.sales_orders', port: 'orders', product: { id: 'sales.orders' } });
+      expect(data.job).toEqual({ id: 'job:mesh:finance.revenue', kind: 'job', name: 'finance.revenue', namespace: 'mesh' });
+      expect(data.notADataset).toBeNull();
+    });
+  });
+});

@@ -1,0 +1,36 @@
+import { fileURLToPath } from 'node:url';
+import { createGraphQLHandler } from '../../catalog/graphql/createGraphQLHandler.js';
+import type { QueryLimits } from '../../catalog/graphql/limits.js';
+import { buildPublishBundle } from '../../catalog/publish/PublishBundle.js';
+import { CatalogServer } from '../../catalog/server/CatalogServer.js';
+import { facetSchemaRoutes } from '../../catalog/server/facetSchemaRoutes.js';
+import type { CatalogStore } from '../../catalog/store/CatalogStore.js';
+import { meshFacetSchemas } from '../../platform/lineage/meshFacets.js';
+import { loadRepository } from '../../platform/repo/loadRepository.js';
+
+/** The repository's own example mesh (19 products in three domains). */
+export const EXAMPLE_MESH = fileURLToPath(new URL('../..', import.meta.url));
+
+/** A catalog server as `mesh serve` wires it: GraphQL at /graphql, facet schemas, ingestion, publishing. */
+export async function startGraphQLCatalog(store: CatalogStore, options: { log?: (line: string) => void; limits?: Partial<QueryLimits> } = {}) {
+  const server = new CatalogServer({ store, tokenCacheMs: 0, extraFacetSchemas: meshFacetSchemas(), ...(options.log ? { log: options.log } : {}) });
+  for (const route of facetSchemaRoutes()) server.route(route);
+  const graphql = await createGraphQLHandler({ store, ...(options.log ? { log: options.log } : {}), ...(options.limits ? { limits: options.limits } : {}) });
+  server.mount('/graphql', graphql);
+  const { url } = await server.listen(0, '127.0.0.1');
+  return {
+    server,
+    url,
+    graphqlUrl: `${url}/graphql`,
+    async close() {
+      await server.close();
+      await graphql.stop();
+    },
+  };
+}
+
+/** Publishes the example mesh as a direct (administrator) principal. */
+export async function publishExampleMesh(store: CatalogStore): Promise<void> {
+  const repository = await loadRepository(EXAMPLE_MESH);
+  await store.publish(buildPublishBundle(repository), { kind: 'direct', name: 'test' });
+}
