@@ -501,10 +501,16 @@ async function* copyRows<T>(rows: Iterable<T>, columns: (row: T) => readonly (st
 const COPY_ESCAPES: Readonly<Record<string, string>> = { '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t' };
 
 async function publishPlan(store: CatalogStore, products: readonly PlannedProduct[]): Promise<void> {
-  const chunk = 1_000;
-  for (let i = 0; i < products.length; i += chunk) await store.publish(bundleOf(products.slice(i, i + chunk), false), DIRECT);
-  const revised = products.filter((p) => p.revised);
-  for (let i = 0; i < revised.length; i += chunk) await store.publish(bundleOf(revised.slice(i, i + chunk), true), DIRECT);
+  const chunks = (list: readonly PlannedProduct[], revision: boolean) =>
+    Array.from({ length: Math.ceil(list.length / 500) }, (_, i) => () => store.publish(bundleOf(list.slice(i * 500, (i + 1) * 500), revision), DIRECT));
+  // Two publications in flight on a server: one prepares (CPU here) while the other writes (there).
+  const inFlight = store.sql.kind === 'postgres' ? 2 : 1;
+  for (const work of [chunks(products, false), chunks(products.filter((p) => p.revised), true)]) {
+    let next = 0;
+    await Promise.all(Array.from({ length: inFlight }, async () => {
+      while (next < work.length) await work[next++]!();
+    }));
+  }
 }
 
 function bundleOf(products: readonly PlannedProduct[], revision: boolean): PublishBundle {
