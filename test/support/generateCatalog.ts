@@ -172,9 +172,9 @@ export function planCatalog(scale: CatalogScale): CatalogPlan {
       taken.add(port.key);
       inputs.push({ kind: 'product', product: upstream, port, fields: port.fields.filter((_, k) => k < 3 || random() < 0.4) });
     };
-    const recent = (d: string, l: Layer, window: number) => {
+    const earlier = (d: string, l: Layer) => {
       const list = byDomainLayer.get(`${d}/${l}`) ?? [];
-      return list.length === 0 ? undefined : list[list.length - 1 - Math.floor(random() * Math.min(window, list.length))];
+      return list.length === 0 ? undefined : pick(list);
     };
     if (layer === 'bronze') {
       const count = 1 + Math.floor(random() * 4);
@@ -185,9 +185,10 @@ export function planCatalog(scale: CatalogScale): CatalogPlan {
         inputs.push({ kind: 'dataset', dataset, key, fields: ports[0]!.fields });
       }
     } else {
-      // The spine: mostly a recent product of the same domain and layer, so that chains run many hops deep.
+      // The spine: mostly an earlier product of the same domain and layer (a random recursive tree, so chains
+      // run several hops deep), otherwise one of the layer below.
       const lower: Layer = layer === 'silver' ? 'bronze' : 'silver';
-      addProduct(random() < (layer === 'silver' ? 0.7 : 0.6) ? recent(domain, layer, 3) ?? recent(domain, lower, 5) : recent(domain, lower, 5) ?? recent(domain, layer, 3));
+      addProduct(random() < (layer === 'silver' ? 0.7 : 0.6) ? earlier(domain, layer) ?? earlier(domain, lower) : earlier(domain, lower) ?? earlier(domain, layer));
       // Fan-in from anywhere earlier, across domains.
       const more = Math.floor(random() * 3);
       for (let k = 0; k < more; k++) addProduct(products[Math.floor(random() * (layer === 'silver' ? i : i - bronzeEnd)) + (layer === 'silver' ? 0 : bronzeEnd)]);
@@ -305,7 +306,7 @@ export function planCatalog(scale: CatalogScale): CatalogPlan {
  * then every product through the real publishing path (`store.publish`, in chunks), which claims the port
  * datasets and declares `publishes`, `consumes` and `feeds` edges; a second version of every fifth product;
  * then two data-test results per port and the SLA status of every product and port, in bulk. On a server the
- * tables are analyzed at the end, as autovacuum would.
+ * tables are vacuumed and analyzed at the end, as autovacuum would.
  */
 export async function generateCatalog(store: CatalogStore, scale: CatalogScale = BENCH_SCALE): Promise<GeneratedCatalog> {
   const started = performance.now();
@@ -316,7 +317,7 @@ export async function generateCatalog(store: CatalogStore, scale: CatalogScale =
   await publishPlan(store, plan.products);
   const published = performance.now();
   await writeResults(store, plan.products);
-  if (store.sql.kind === 'postgres') await store.sql.exec('analyze');
+  if (store.sql.kind === 'postgres') await store.sql.exec('vacuum analyze');
   const done = performance.now();
   return {
     ...plan,

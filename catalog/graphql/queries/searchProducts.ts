@@ -32,15 +32,13 @@ export async function searchProducts(sql: SqlClient, filter: ProductFilter, firs
   const text = filter.query?.trim() ? filter.query.trim() : null;
   const { rows } = await sql.query<{ total: number; page: { id: string; rank: number | null }[]; facets: ProductSearch['facets'] }>(
     `with q as (select case when $1::text is null then null else websearch_to_tsquery('english', $1::text) end as tsq),
-     latest as (
-       select distinct on (product_id, port) product_id, score from quality_results
-        order by product_id, port, measured_at desc, id desc
-     ),
-     quality as (select product_id, avg(score) as score from latest group by product_id),
      matched as (
-       select p.id, p.domain, p.layer, p.owner_team, p.tags, p.status, qs.score as quality,
+       select p.id, p.domain, p.layer, p.owner_team, p.tags, p.status,
+              -- the mean of the latest score of each port, for the matched products only (index quality_results_latest)
+              (select avg(l.score) from (select distinct on (r.port) r.score from quality_results r where r.product_id = p.id
+                                          order by r.port, r.measured_at desc, r.id desc) l) as quality,
               case when q.tsq is null then null else ts_rank_cd(p.search, q.tsq)::float8 end as rank
-         from products p cross join q left join quality qs on qs.product_id = p.id
+         from products p cross join q
         where (q.tsq is null or p.search @@ q.tsq)
           and ($2::text is null or p.domain = $2) and ($3::text is null or p.owner_team = $3)
           and ($4::text is null or $4 = any(p.tags)) and ($5::text is null or p.layer = $5)
