@@ -1,8 +1,9 @@
 import { ApolloServer, HeaderMap, type HTTPGraphQLRequest } from '@apollo/server';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { MountedHandler, RequestContext } from '../server/CatalogServer.js';
+import { errorHeaders, sendJson, statusFor } from '../server/httpErrors.js';
 import type { CatalogStore } from '../store/CatalogStore.js';
-import { formatGraphQLError } from './graphqlErrors.js';
+import { codeFor, formatGraphQLError, GRAPHQL_CODES } from './graphqlErrors.js';
 import { DEFAULT_QUERY_LIMITS, queryLimitsPlugin, type QueryLimits } from './limits.js';
 import { Loaders } from './loaders.js';
 import { resolvers, type GraphQLContext } from './resolvers.js';
@@ -33,6 +34,9 @@ export async function createGraphQLHandler(options: GraphQLHandlerOptions): Prom
     typeDefs,
     resolvers,
     introspection: true,
+    // mesh serve stops on signals itself, letting requests in flight finish; Apollo's own handler would
+    // re-raise the signal and end the process before that.
+    stopOnTerminationSignals: false,
     includeStacktraceInErrorResponses: false,
     parseOptions: { maxTokens: MAX_TOKENS },
     formatError: formatGraphQLError(options.log),
@@ -68,6 +72,14 @@ export async function createGraphQLHandler(options: GraphQLHandlerOptions): Prom
       }
       for await (const chunk of response.body.asyncIterator) res.write(chunk);
       res.end();
+    },
+    // What fails before Apollo runs (a missing or wrong token, a body too large or not JSON) answers as GraphQL
+    // clients expect: {errors: [{message, extensions: {code}}]}, with the HTTP status the REST endpoints use.
+    sendError(res: ServerResponse, error: unknown) {
+      const status = statusFor(error);
+      const code = codeFor(error) ?? (status === 500 ? GRAPHQL_CODES.internal : 'BAD_REQUEST');
+      const message = status === 500 ? 'internal error; the server log has the details' : (error as Error).message;
+      sendJson(res, status, { errors: [{ message, extensions: { code } }] }, errorHeaders(error));
     },
     stop: () => apollo.stop(),
   };

@@ -41,7 +41,7 @@ export interface QueryLimits {
 
 export const DEFAULT_QUERY_LIMITS: QueryLimits = {
   maxDepth: 15,
-  maxCost: 25_000,
+  maxCost: 100_000,
   maxAliases: 100,
   maxFields: 2_000,
   maxPageSize: 100,
@@ -49,8 +49,35 @@ export const DEFAULT_QUERY_LIMITS: QueryLimits = {
   maxLineageDepth: 10,
 };
 
-/** The size assumed for a list that takes no `first` (ports, fields of a contract, domains, introspection lists). */
-const UNBOUNDED_LIST = 10;
+/** The size assumed for a list that takes no `first` and is not in `LIST_SIZES`. */
+const UNBOUNDED_LIST = 5;
+/**
+ * Sizes assumed for lists without `first`, by `Type.field`: generous for what a real mesh holds (the schema has
+ * about 80 types; a contract a few dozen fields), so that the estimate stays an upper bound in practice.
+ */
+const LIST_SIZES: Readonly<Record<string, number>> = {
+  // A connection's or graph's first already counts its items.
+  'ProductConnection.edges': 1,
+  'FieldConnection.edges': 1,
+  'LineageGraph.nodes': 1,
+  'LineageGraph.edges': 3,
+  'DataProduct.outputs': 3,
+  'Query.domains': 20,
+  'Query.teams': 50,
+  'Domain.products': 50,
+  'Team.products': 50,
+  'Contract.fields': 30,
+  'QualityScore.dimensions': 6,
+  '__Schema.types': 100,
+  '__Type.fields': 10,
+  '__Type.enumValues': 5,
+  '__Type.inputFields': 5,
+  '__Type.interfaces': 1,
+  '__Type.possibleTypes': 2,
+  '__Field.args': 1,
+  '__Directive.args': 2,
+  '__Schema.directives': 5,
+};
 /** Fields whose `first` is a lineage node cap rather than a page size. */
 const GRAPH_FIELDS = new Set(['lineage', 'upstream', 'downstream']);
 /** Fields whose `depth` is a walk depth. */
@@ -153,7 +180,7 @@ function measureField(node: FieldNode, parent: GraphQLCompositeType, context: Co
   let multiplier = 1;
   const first = args['first'];
   if (typeof first === 'number') multiplier = Math.max(first, 1);
-  else if (isListType(getNullableType(field.type))) multiplier = UNBOUNDED_LIST;
+  else if (isListType(getNullableType(field.type))) multiplier = LIST_SIZES[`${parent.name}.${name}`] ?? UNBOUNDED_LIST;
   const depth = args['depth'];
   if (DEPTH_FIELDS.has(name) && typeof depth === 'number') own.cost += 10 * depth;
   const type = getNamedType(field.type);

@@ -59,6 +59,8 @@ export interface Route {
 export interface MountedHandler {
   readonly access: Access;
   handle(req: IncomingMessage, res: ServerResponse, context: RequestContext): Promise<void>;
+  /** Answers an error the server caught (authentication included) in the handler's own format; JSON otherwise. */
+  sendError?(res: ServerResponse, error: unknown): void;
 }
 
 export interface CatalogServerOptions {
@@ -155,13 +157,14 @@ export class CatalogServer {
 
   private async dispatch(req: IncomingMessage, res: ServerResponse): Promise<void> {
     this.inFlight++;
+    let mounted: { prefix: string; handler: MountedHandler } | undefined;
     try {
       if (this.closing) {
         res.setHeader('Connection', 'close');
         throw new TransientError('the catalog is shutting down; retry on another instance or after restart');
       }
       const url = new URL(req.url ?? '/', 'http://localhost');
-      const mounted = this.mounts.find((m) => url.pathname === m.prefix || url.pathname.startsWith(`${m.prefix}/`));
+      mounted = this.mounts.find((m) => url.pathname === m.prefix || url.pathname.startsWith(`${m.prefix}/`));
       if (mounted) {
         const context = await this.context(req, url, mounted.handler.access);
         await mounted.handler.handle(req, res, context);
@@ -178,7 +181,8 @@ export class CatalogServer {
       sendJson(res, status, body);
     } catch (error) {
       if (statusFor(error) === 500) this.options.log?.(`internal error on ${req.method} ${req.url}: ${(error as Error)?.stack ?? String(error)}`);
-      sendError(res, error);
+      if (mounted?.handler.sendError && !res.headersSent) mounted.handler.sendError(res, error);
+      else sendError(res, error);
     } finally {
       this.inFlight--;
       if (this.inFlight === 0) this.drained?.();

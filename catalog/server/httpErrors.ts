@@ -61,17 +61,22 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
   res.end(text);
 }
 
-/** Sends an error as JSON with the headers its status calls for. */
-export function sendError(res: ServerResponse, error: unknown): void {
+/** The headers an error's status calls for (authentication challenge, retry, allowed methods). */
+export function errorHeaders(error: unknown): Record<string, string> {
   const status = statusFor(error);
   const headers: Record<string, string> = {};
   if (status === 401) headers['WWW-Authenticate'] = 'Bearer realm="mesh"';
   if (status === 503) headers['Retry-After'] = '1';
   if (status === 413) headers['Connection'] = 'close';
   if (error instanceof MethodError) headers['Allow'] = error.allow.join(', ');
+  return headers;
+}
+
+/** Sends an error as JSON with the headers its status calls for. */
+export function sendError(res: ServerResponse, error: unknown): void {
   if (res.headersSent) {
     res.destroy();
     return;
   }
-  sendJson(res, status, errorBody(error), headers);
+  sendJson(res, statusFor(error), errorBody(error), errorHeaders(error));
 }

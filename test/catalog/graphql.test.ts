@@ -1,14 +1,40 @@
+import { readFile } from 'node:fs/promises';
+import { getIntrospectionQuery } from 'graphql';
 import { ClientError, GraphQLClient, gql } from 'graphql-request';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildPublishBundle } from '../../catalog/publish/PublishBundle.js';
 import type { CatalogStore } from '../../catalog/store/CatalogStore.js';
+import { SqlCatalogStore } from '../../catalog/store/SqlCatalogStore.js';
+import type { SqlClient } from '../../platform/db/SqlClient.js';
+import { loadRepository } from '../../platform/repo/loadRepository.js';
 import { openCatalogStore } from '../../catalog/store/openCatalogStore.js';
 import { CATALOG_ADAPTERS } from '../support/catalogAdapters.js';
-import { publishExampleMesh, startGraphQLCatalog } from '../support/graphqlCatalog.js';
-import { postJson } from '../support/httpRequest.js';
+import { EXAMPLE_MESH, publishExampleMesh, startGraphQLCatalog } from '../support/graphqlCatalog.js';
+import { postJson, send } from '../support/httpRequest.js';
 import { runEvent, uuidFor } from '../support/lineageEvents.js';
 
 const admin = { kind: 'direct', name: 'test' } as const;
 const WAREHOUSE = 'postgres://warehouse.internal:5432';
+
+/** A SqlClient that counts the statements sent through it. */
+function countingClient(inner: SqlClient): SqlClient & { count: number } {
+  const counted = {
+    ...inner,
+    count: 0,
+    query: (text: string, params?: readonly unknown[]) => {
+      counted.count++;
+      return inner.query(text, params);
+    },
+  } as SqlClient & { count: number };
+  return counted;
+}
+
+/** A query nested `levels` deep: product, consumers, product, consumers, ... */
+function nested(levels: number): string {
+  let inner = 'id';
+  for (let i = 0; i < levels; i++) inner = i % 2 === 0 ? `product { ${inner} }` : `consumers { ${inner} }`;
+  return `{ product(id: "sales.orders") { ${inner} } }`;
+}
 
 /** What a refused query answers: the HTTP status and each error's code. */
 async function refusal(client: GraphQLClient, query: string, variables?: Record<string, unknown>) {
@@ -269,6 +295,132 @@ describe.each(CATALOG_ADAPTERS)('GraphQL catalog on $name', (adapter) => {
       expect(p.outputs[0]).toEqual({ qualityScore: { score: 91.5, port: 'revenue' }, slaStatus: { freshness: 'BREACHED' } });
       expect(p.runs).toEqual([{ id: uuidFor('graphql-revenue-run'), job: 'job:mesh:finance.revenue', state: 'COMPLETE', startedAt: '2026-11-26T10:00:00.000Z', endedAt: '2026-11-26T10:05:00.000Z' }]);
       expect(data.unscored).toEqual({ qualityScore: null, slaStatus: null });
+    });
+
+    describe('hostile queries get a clear error and leave the server up', () => {
+      const introspectionAbuse = `{ __schema { types { ${'fields { type { '.repeat(8)}name${' } }'.repeat(8)} } } }`;
+      it.each([
+        ['a query 50 levels deep', nested(50), undefined, 'QUERY_TOO_COMPLEX', /nested \d+ levels deep; at most 15/],
+        ['1,000 aliases', `{ ${Array.from({ length: 1000 }, (_, i) => `a${i}: products { totalCount }`).join(' ')} }`, undefined, 'QUERY_TOO_COMPLEX', /1000 aliases; at most 100/],
+        ['a page size of 10^6', '{ products(first: 1000000) { totalCount } }', undefined, 'BAD_USER_INPUT', /products\(first: 1000000\) is out of range: first must be between 0 and 100/],
+        ['a page size of 10^6 in a variable', 'query($n: Int) { fields(first: $n) { totalCount } }', { n: 1_000_000 }, 'BAD_USER_INPUT', /fields\(first: 1000000\)/],
+        ['a nested page size of 10^6', '{ product(id: "finance.revenue") { runs(first: 1000000) { id } } }', undefined, 'BAD_USER_INPUT', /runs\(first: 1000000\)/],
+        ['a lineage walk 11 hops deep', '{ lineage(node: "product:finance.revenue", depth: 11) { truncated } }', undefined, 'BAD_USER_INPUT', /depth must be between 0 and 10/],
+        ['a lineage node cap of 10^6', '{ lineage(node: "product:finance.revenue", first: 1000000) { truncated } }', undefined, 'BAD_USER_INPUT', /first must be between 0 and 500/],
+        ['an expensive product of lists', '{ products(first: 100) { edges { node { upstream(first: 500) { nodes { product { outputs { contract { fields { name } } } } } } } } } }', undefined, 'QUERY_TOO_COMPLEX', /estimated cost of \d+; at most 100000/],
+        ['introspection nested through fields', introspectionAbuse, undefined, 'GRAPHQL_VALIDATION_FAILED', /Maximum introspection depth exceeded/],
+        ['introspection nested through ofType', `{ __type(name: "DataProduct") { ${'ofType { '.repeat(20)}name${' }'.repeat(20)} } }`, undefined, 'QUERY_TOO_COMPLEX', /nested 22 levels deep/],
+        ['introspection with 1,000 aliases', `{ ${Array.from({ length: 1000 }, (_, i) => `t${i}: __schema { types { name } }`).join(' ')} }`, undefined, 'QUERY_TOO_COMPLEX', /1000 aliases/],
+        ['a cursor this catalog never gave', '{ products(after: "bm9wZQ") { totalCount } }', undefined, 'BAD_USER_INPUT', /not a cursor/],
+        ['a syntax error', '{ products(', undefined, 'GRAPHQL_PARSE_FAILED', /Syntax Error/],
+        ['an unknown field', '{ products { nope } }', undefined, 'GRAPHQL_VALIDATION_FAILED', /Cannot query field "nope"/],
+        ['a document of too many tokens', `{ ${'__typename '.repeat(20_000)} }`, undefined, 'GRAPHQL_PARSE_FAILED', /more that 15000 tokens/],
+      ])('%s', async (_name, query, variables, code, message) => {
+        const refused = await refusal(client, query, variables);
+        expect(refused.codes).toEqual([code]);
+        expect(refused.messages[0]).toMatch(message);
+        if (code !== 'BAD_USER_INPUT' || !/cursor/.test(refused.messages[0]!)) expect(refused.status).toBe(400);
+        expect((await send(`${catalog.url}/healthz`)).status).toBe(200);
+        expect((await client.request<any>('{ products(first: 1) { totalCount } }')).products.totalCount).toBe(19);
+      });
+
+      it('allows the standard introspection query', async () => {
+        const data = await client.request<any>(getIntrospectionQuery());
+        expect(data.__schema.queryType.name).toBe('Query');
+        expect(data.__schema.types.map((t: any) => t.name)).toEqual(expect.arrayContaining(['DataProduct', 'LineageGraph', 'QualityScore']));
+      });
+    });
+
+    it('batches reads: a page of 19 products costs as many SQL statements as a page of 2, give or take an empty loader', async () => {
+      const counting = countingClient(store.sql);
+      const counted = await startGraphQLCatalog(new SqlCatalogStore(counting));
+      try {
+        const countedClient = new GraphQLClient(counted.graphqlUrl);
+        const query = gql`query($first: Int) { products(first: $first) { totalCount edges { node {
+          id owner { team } team { name }
+          outputs { name dataset { id } qualityScore { score } slaStatus { freshness } contract { path fields { name pii } versions { seq changes { code } } } }
+          inputs { product { id name } dataset { id } }
+          consumers { product { id } team { name } }
+          versions { seq contracts { contractVersion { seq } } }
+          qualityScore { score grade } slaStatus { freshness } runs(first: 3) { id }
+        } } } }`;
+        const statements = async (first: number) => {
+          const before = counting.count;
+          const data = await countedClient.request<any>(query, { first });
+          expect(data.products.edges).toHaveLength(first);
+          return counting.count - before;
+        };
+        // One statement per loader and level, whatever the page size; N+1 would add one per product and field
+        // (over a hundred here). The two may differ by a statement or two: a loader with no key to load sends
+        // nothing, and products already loaded at one level are not loaded again at the next.
+        const small = await statements(2);
+        const large = await statements(19);
+        expect(Math.abs(large - small)).toBeLessThanOrEqual(2);
+        expect(large).toBeLessThanOrEqual(20);
+      } finally {
+        await counted.close();
+      }
+    });
+
+    describe('mutations', () => {
+      const publish = gql`mutation($bundle: JSON!) { publish(bundle: $bundle) { products { id action seq version } contracts { id action } warnings } }`;
+      const record = gql`mutation($input: JSON!) { recordQualityResult(input: $input) }`;
+      const withToken = (token: string) => new GraphQLClient(catalog.graphqlUrl, { headers: { Authorization: `Bearer ${token}` } });
+
+      it('need a token: without one UNAUTHENTICATED, with a wrong one 401 in GraphQL form', async () => {
+        const bundle = buildPublishBundle(await loadRepository(EXAMPLE_MESH), { products: ['sales.orders'] });
+        expect(await refusal(client, publish, { bundle })).toMatchObject({ codes: ['UNAUTHENTICATED'] });
+        expect(await refusal(withToken('mesh_wrong'), '{ products { totalCount } }')).toMatchObject({ status: 401, codes: ['UNAUTHENTICATED'] });
+      });
+
+      it("publish within the token's team, and refuse another team's products with FORBIDDEN", async () => {
+        const repository = await loadRepository(EXAMPLE_MESH);
+        const own = await withToken(salesToken).request<any>(publish, { bundle: buildPublishBundle(repository, { products: ['sales.orders'] }) });
+        expect(own.publish.products).toEqual([{ id: 'sales.orders', action: 'unchanged', seq: 1, version: expect.any(String) }]);
+        const other = await refusal(withToken(salesToken), publish, { bundle: buildPublishBundle(repository, { products: ['finance.revenue'] }) });
+        expect(other.codes).toEqual(['FORBIDDEN']);
+        expect(other.messages[0]).toMatch(/team sales-analytics publishes only that team's products/);
+        const invalid = await refusal(withToken(salesToken), publish, { bundle: { products: 'nope' } });
+        expect(invalid.codes).toEqual(['BAD_USER_INPUT']);
+      });
+
+      it('record quality results for the team’s own products, which the queries then show', async () => {
+        // Measured before the result recorded at the start, so the latest score stays the same for other tests.
+        const input = { productId: 'finance.revenue', port: 'revenue', measuredAt: '2026-11-26T09:00:00.000Z', score: 72.25, grade: 'C', dimensions: [{ name: 'validity', score: 72.25, weight: 0.3, detail: 'measured' }] };
+        const port = 'revenue';
+        const id = (await withToken(financeToken).request<any>(record, { input })).recordQualityResult;
+        expect(id).toMatch(/^\d+$/);
+        const data = await client.request<any>('{ product(id: "finance.revenue") { qualityScore { score grade port } qualityHistory(first: 5) { score measuredAt } } }');
+        expect(data.product.qualityScore).toEqual({ score: 91.5, grade: 'A', port });
+        expect(data.product.qualityHistory).toEqual([{ score: 91.5, measuredAt: '2026-11-26T10:06:00.000Z' }, { score: 72.25, measuredAt: '2026-11-26T09:00:00.000Z' }]);
+        expect(await refusal(withToken(salesToken), record, { input: { ...input, port } })).toMatchObject({ codes: ['FORBIDDEN'] });
+        expect(await refusal(withToken(financeToken), record, { input: { ...input, port, score: 140 } })).toMatchObject({ codes: ['BAD_USER_INPUT'] });
+        expect(await refusal(withToken(financeToken), record, { input: { ...input, productId: 'finance.nope' } })).toMatchObject({ codes: ['NOT_FOUND'] });
+        const audit = await store.auditLog({ team: 'finance-analytics' });
+        expect(audit.map((a) => a.action)).toContain('quality.record');
+      });
+    });
+
+    it('serves the data-product facet schemas at their _schemaURL', async () => {
+      for (const name of ['MeshDataProductDatasetFacet', 'MeshDataProductJobFacet']) {
+        const url = `${catalog.url}/schemas/facets/1-0-0/${name}.json`;
+        const res = await send(url);
+        expect(res.status).toBe(200);
+        expect(res.json.$id).toBe(url);
+        expect(res.json.$defs[name]).toBeDefined();
+      }
+    });
+
+    it("runs the README's GraphQL examples without an error", async () => {
+      const readme = await readFile(new URL('../../README.md', import.meta.url), 'utf8');
+      const start = readme.indexOf('<!-- section: catalog and graphql -->');
+      const section = readme.slice(start, readme.indexOf('\n## ', start));
+      const blocks = [...section.matchAll(/```graphql\n([\s\S]*?)```/g)].map((m) => m[1]!);
+      expect(blocks.length).toBeGreaterThanOrEqual(5);
+      for (const query of blocks) {
+        const data = await client.request<Record<string, unknown>>(query);
+        expect(Object.values(data).every((value) => value !== null)).toBe(true);
+      }
     });
 
     it('looks up datasets and any lineage node by id', async () => {

@@ -1,6 +1,8 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { GraphQLClient } from 'graphql-request';
 import { describe, expect, it } from 'vitest';
+import { DEMO_QUERIES } from '../../platform/cli/demo/runDemo.js';
 import { BIN } from '../support/runCli.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -37,6 +39,15 @@ describe('the demo (npm start)', () => {
       expect(demo.ports.some((p) => p.sla.freshness === 'MET')).toBe(true);
       const health = await fetch(`${line.url}/healthz`);
       expect(health.status).toBe(200);
+      // The queries the demo prints answer over GraphQL: revenue is found with its score, and its lineage reaches
+      // the bronze products and their external sources through the observed pipeline runs.
+      const client = new GraphQLClient(`${line.url}/graphql`);
+      const [search, lineage, impact] = await Promise.all(DEMO_QUERIES.map((q) => client.request<any>(q.query)));
+      const revenue = search.products.edges.find((e: any) => e.node.id === 'finance.revenue');
+      expect(revenue.node.qualityScore).toEqual({ score: expect.any(Number), grade: expect.stringMatching(/^[A-F]$/) });
+      const ids = lineage.lineage.nodes.map((n: any) => n.id);
+      expect(ids).toEqual(expect.arrayContaining(['product:sales.shop_orders', 'product:finance.psp_transactions', 'dataset:mysql://shop-db.internal:3306:shop.orders', 'job:mesh:finance.revenue']));
+      expect(impact.product.impact).toContainEqual({ distance: 1, fieldLevel: true, product: { id: 'finance.revenue' }, team: { name: 'finance-analytics' } });
       // Every product's lineage reached the catalog over its own ingestion endpoint: no warning on stderr.
       expect(stderr).not.toMatch(/spool|could not|rejected/i);
     } finally {

@@ -89,6 +89,22 @@ export async function runDemo(io: CliIo, root: string, store: CatalogStore, cata
   }
 }
 
+/** The GraphQL queries the demo suggests (a test runs each against the demo catalog). */
+export const DEMO_QUERIES: readonly { readonly title: string; readonly query: string }[] = [
+  {
+    title: 'Search the mesh for revenue products, with their quality:',
+    query: '{ products(query: "revenue", first: 5) { totalCount edges { node { id name domain layer qualityScore { score grade } } } } }',
+  },
+  {
+    title: "Lineage of finance's revenue back to its bronze sources:",
+    query: '{ lineage(node: "product:finance.revenue", direction: UPSTREAM, depth: 5) { truncated nodes { id } } }',
+  },
+  {
+    title: 'Who is affected if sales.orders changes its customer_id field:',
+    query: '{ product(id: "sales.orders") { impact(port: "orders", field: "customer_id") { distance fieldLevel product { id } team { name } } } }',
+  },
+];
+
 /** The summary the demo prints: a line per port, then two queries to try. */
 export function formatDemoSummary(outcome: DemoOutcome, graphqlUrl: string): string {
   const lines: string[] = [];
@@ -105,16 +121,8 @@ export function formatDemoSummary(outcome: DemoOutcome, graphqlUrl: string): str
   const failed = outcome.run.products.filter((p) => p.status !== 'completed');
   if (failed.length > 0) lines.push('', `not completed: ${failed.map((p) => `${p.product} (${p.status}${p.reason ? `: ${p.reason}` : ''})`).join(', ')}`);
   const curl = (query: string) => `curl -s ${graphqlUrl} -H 'content-type: application/json' -d '${JSON.stringify({ query })}'`;
-  lines.push(
-    '',
-    `GraphQL: ${graphqlUrl}`,
-    '',
-    'Search the mesh for revenue products, with their quality:',
-    curl('{ products(query: "revenue", first: 5) { totalCount edges { node { id name domain layer qualityScore { score grade } } } } }'),
-    '',
-    "Lineage of finance's revenue back to its bronze sources:",
-    curl('{ lineage(node: "product:finance.revenue", direction: UPSTREAM, depth: 5) { truncated nodes { id } } }'),
-    '',
-  );
+  lines.push('', `GraphQL: ${graphqlUrl}`);
+  for (const { title, query } of DEMO_QUERIES) lines.push('', title, curl(query));
+  lines.push('');
   return lines.join('\n');
 }
