@@ -3,7 +3,8 @@ import type { NodeRowRead } from '../rows.js';
 
 export type Direction = 'UPSTREAM' | 'DOWNSTREAM' | 'BOTH';
 
-export interface LineageNodeRead extends NodeRowRead {
+/** A node of a walk: what the graph shows (not the node's facets, which a walk of hundreds of nodes would carry for nothing). */
+export interface LineageNodeRead extends Omit<NodeRowRead, 'facets'> {
   readonly distance: number;
 }
 
@@ -33,11 +34,12 @@ const MAX_EDGES = 5_000;
  *
  * The walk goes one hop beyond `depth`: a node found only there means depth cut the graph short
  * (`truncated`), as does a node cap (`first`) with more nodes, or the walk's own row cap. Breadth first, so
- * the nodes kept are the nearest. Returns an empty graph when the node does not exist.
+ * the nodes kept are the nearest; only those (`first`, and one more to tell) are read from `lineage_nodes`.
+ * Returns an empty graph when the node does not exist.
  */
 export async function walkLineage(sql: SqlClient, start: string, direction: Direction, depth: number, first: number): Promise<LineageGraphRead> {
   const directions = direction === 'BOTH' ? ['up', 'down'] : direction === 'UPSTREAM' ? ['up'] : ['down'];
-  const { rows } = await sql.query<LineageNodeRead & { walked: number }>(
+  const { rows } = await sql.query<LineageNodeRead & { walked: number; beyond: number }>(
     `with recursive walk(id, dir, depth) as (
        select key, d, 0 from lineage_nodes cross join unnest($2::text[]) as d where key = $1
        union
@@ -56,15 +58,17 @@ export async function walkLineage(sql: SqlClient, start: string, direction: Dire
      walked as (select id, depth from walk limit $4),
      nearest as (select id, min(depth) as distance from walked group by id)
      select n.key, n.kind, n.namespace, n.name, n.field, coalesce(n.product_id, p.product_id) as product_id,
-            coalesce(n.port, p.name) as port, n.facets, w.distance, (select count(*)::int from walked) as walked
+            coalesce(n.port, p.name) as port, w.distance, (select count(*)::int from walked) as walked,
+            (select count(*)::int from nearest where distance > $3) as beyond
        from nearest w join lineage_nodes n on n.key = w.id left join ports p on p.dataset_key = n.key
-      order by w.distance, n.key`,
-    [start, directions, depth, MAX_WALK_ROWS],
+      where w.distance <= $3
+      order by w.distance, n.key
+      limit $5`,
+    [start, directions, depth, MAX_WALK_ROWS, first + 1],
   );
-  const within = rows.filter((r) => r.distance <= depth);
   const walked = rows[0]?.walked ?? 0;
-  const truncated = within.length < rows.length || within.length > first || walked >= MAX_WALK_ROWS;
-  const nodes = within.slice(0, first).map(({ walked: _walked, ...node }) => node);
+  const truncated = (rows[0]?.beyond ?? 0) > 0 || rows.length > first || walked >= MAX_WALK_ROWS;
+  const nodes = rows.slice(0, first).map(({ walked: _walked, beyond: _beyond, ...node }) => node);
   if (nodes.length === 0) return { nodes, edges: [], truncated };
   const ids = nodes.map((n) => n.key);
   const edges = (await sql.query<LineageEdgeRead>(
