@@ -144,7 +144,7 @@ describe.skipIf(!available)('GraphQL catalog benchmark (PostgreSQL)', () => {
       { products: c.products, domains: c.domains, teams: c.teams, ports: c.ports, datasets: c.datasets, jobs: c.jobs, fields: c.fields },
       { edges: c.edges, ...c.edgesByKind },
       { runs: c.runs, 'quality results': c.qualityResults, 'SLA rows': c.slaStatus, 'longest feed chain': catalog.longestChain.length },
-      { 'plan s': catalog.seconds.plan, 'lineage (COPY) s': catalog.seconds.lineage, 'publish s': catalog.seconds.publish, 'results s': catalog.seconds.results },
+      { 'plan s': catalog.seconds.plan, 'lineage (COPY) s': catalog.seconds.lineage, 'publish s': catalog.seconds.publish, 'results s': catalog.seconds.results, 'vacuum analyze s': catalog.seconds.vacuum },
     ]);
     expect(c.products).toBe(SCALE.products);
   });

@@ -99,7 +99,7 @@ export interface CatalogPlan {
 
 export interface GeneratedCatalog extends CatalogPlan {
   /** Seconds each phase took. */
-  readonly seconds: { readonly plan: number; readonly lineage: number; readonly publish: number; readonly results: number; readonly total: number };
+  readonly seconds: { readonly plan: number; readonly lineage: number; readonly publish: number; readonly results: number; readonly vacuum: number; readonly total: number };
 }
 
 const DOMAINS = [
@@ -317,6 +317,7 @@ export async function generateCatalog(store: CatalogStore, scale: CatalogScale =
   await publishPlan(store, plan.products);
   const published = performance.now();
   await writeResults(store, plan.products);
+  const results = performance.now();
   if (store.sql.kind === 'postgres') await store.sql.exec('vacuum analyze');
   const done = performance.now();
   return {
@@ -325,7 +326,8 @@ export async function generateCatalog(store: CatalogStore, scale: CatalogScale =
       plan: (planned - started) / 1000,
       lineage: (lineageDone - planned) / 1000,
       publish: (published - lineageDone) / 1000,
-      results: (done - published) / 1000,
+      results: (results - published) / 1000,
+      vacuum: (done - results) / 1000,
       total: (done - started) / 1000,
     },
   };
