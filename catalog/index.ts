@@ -1,6 +1,6 @@
 /**
  * The catalog's public surface: the store (PostgreSQL through `pg`, or embedded PGlite), OpenLineage ingestion,
- * publishing, and the HTTP server that `mesh serve` runs. Exports here are public API; everything else is
+ * publishing, the GraphQL API, and the HTTP server that `mesh serve` runs. Exports here are public API; everything else is
  * internal.
  */
 export { resolveCatalogConfig, DEFAULT_DATA_DIR, DEFAULT_HOST, DEFAULT_PORT, MEMORY_DATA_DIR } from './config/resolveCatalogConfig.js';
@@ -42,3 +42,10 @@ export { CatalogServer, DEFAULT_BODY_LIMITS, type BodyLimits, type CatalogServer
 export { Authenticator, type Access } from './server/Authenticator.js';
 export { readBody, parseJsonBody, requireJson } from './server/readBody.js';
 export { statusFor, errorBody, sendJson, sendError, MediaTypeError, MethodError } from './server/httpErrors.js';
+export { facetSchemaRoutes } from './server/facetSchemaRoutes.js';
+
+// GraphQL
+export { createGraphQLHandler, type GraphQLHandlerOptions } from './graphql/createGraphQLHandler.js';
+export { typeDefs } from './graphql/typeDefs.js';
+export { DEFAULT_QUERY_LIMITS, queryLimitsPlugin, type QueryLimits } from './graphql/limits.js';
+export { GRAPHQL_CODES, codeFor } from './graphql/graphqlErrors.js';

@@ -37,6 +37,8 @@ export interface QueryLimits {
   readonly maxLineageNodes: number;
   /** `depth` of lineage walks and impact analysis. */
   readonly maxLineageDepth: number;
+  /** Characters of a search text (`query`). */
+  readonly maxSearchLength: number;
 }
 
 export const DEFAULT_QUERY_LIMITS: QueryLimits = {
@@ -47,6 +49,7 @@ export const DEFAULT_QUERY_LIMITS: QueryLimits = {
   maxPageSize: 100,
   maxLineageNodes: 500,
   maxLineageDepth: 10,
+  maxSearchLength: 500,
 };
 
 /** The size assumed for a list that takes no `first` and is not in `LIST_SIZES`. */
@@ -209,12 +212,17 @@ function argumentValues(node: FieldNode, field: GraphQLField<unknown, unknown>, 
   for (const arg of field.args) if (arg.defaultValue !== undefined) values[arg.name] = arg.defaultValue;
   for (const arg of node.arguments ?? []) {
     const value = arg.value.kind === Kind.VARIABLE ? variables[arg.value.name.value] : valueFromASTUntyped(arg.value, variables);
-    if (value !== undefined) values[arg.name.value] = value;
+    // An explicit null means the default, as the resolvers read it (`nullMeansDefault`).
+    if (value !== undefined && value !== null) values[arg.name.value] = value;
   }
   return values;
 }
 
 function checkArguments(field: string, args: Record<string, unknown>, limits: QueryLimits): void {
+  const query = args['query'];
+  if (typeof query === 'string' && query.length > limits.maxSearchLength) {
+    throw limitError(`${field}(query: ...) is ${query.length} characters long; at most ${limits.maxSearchLength} are allowed`, GRAPHQL_CODES.badInput);
+  }
   const first = args['first'];
   if (typeof first === 'number') {
     const max = GRAPH_FIELDS.has(field) ? limits.maxLineageNodes : limits.maxPageSize;

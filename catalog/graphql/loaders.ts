@@ -93,7 +93,7 @@ export class Loaders {
     const byDomain = this.grouped<ProductRow>(`select ${PRODUCT_COLUMNS} from products where domain = any($1::text[]) order by id`, (r) => r.domain);
     this.productsByDomain = new DataLoader(async (keys) => (await byDomain.loadMany(keys)).map((rows) => products(rows as ProductRow[])));
     this.node = this.single<NodeRowRead>(
-      `select n.key, n.kind, n.namespace, n.name, n.field, coalesce(n.product_id, p.product_id) as product_id, coalesce(n.port, p.name) as port, n.facets
+      `select n.key, n.kind, n.namespace, n.name, n.field, coalesce(n.product_id, p.product_id, n.facets #>> '{mesh_dataProduct,product}') as product_id, coalesce(n.port, p.name, n.facets #>> '{mesh_dataProduct,port}') as port, n.facets
          from lineage_nodes n left join ports p on p.dataset_key = n.key where n.key = any($1::text[])`,
       (r) => r.key,
     );

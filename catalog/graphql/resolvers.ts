@@ -1,4 +1,4 @@
-import { GraphQLScalarType, Kind, valueFromASTUntyped } from 'graphql';
+import { GraphQLScalarType, Kind, valueFromASTUntyped, type GraphQLFieldResolver, type GraphQLResolveInfo } from 'graphql';
 import { grade } from '../../platform/quality/score/scoreQuality.js';
 import { AuthenticationError } from '../../platform/errors.js';
 import type { CatalogStore } from '../store/CatalogStore.js';
@@ -162,8 +162,38 @@ function graphFor(context: GraphQLContext, node: string, direction: Direction, d
   return walkLineage(context.sql, node, direction, depth, first);
 }
 
+/**
+ * Wraps a resolver so that an argument sent as explicit `null` takes its schema default (`first: null` is a page of
+ * the default size, not of none), as `limits.ts` measures it.
+ */
+function nullMeansDefault(resolve: GraphQLFieldResolver<unknown, GraphQLContext>): GraphQLFieldResolver<unknown, GraphQLContext> {
+  return (parent, args: Args, context, info: GraphQLResolveInfo) => {
+    const field = info.parentType.getFields()[info.fieldName];
+    let fixed = args;
+    for (const arg of field?.args ?? []) {
+      if (args[arg.name] === null && arg.defaultValue !== undefined) fixed = { ...fixed, [arg.name]: arg.defaultValue };
+    }
+    return resolve(parent, fixed, context, info);
+  };
+}
+
+/** Applies `nullMeansDefault` to every field resolver of a resolver map. */
+function withDefaults<T extends Record<string, unknown>>(map: T): T {
+  const wrapped: Record<string, unknown> = {};
+  for (const [type, fields] of Object.entries(map)) {
+    if (fields instanceof GraphQLScalarType || typeof fields !== 'object' || fields === null) {
+      wrapped[type] = fields;
+      continue;
+    }
+    wrapped[type] = Object.fromEntries(
+      Object.entries(fields).map(([name, resolve]) => [name, nullMeansDefault(resolve as GraphQLFieldResolver<unknown, GraphQLContext>)]),
+    );
+  }
+  return wrapped as T;
+}
+
 /** The resolvers of `typeDefs`. Lists of rows come through the request's loaders, so none costs a statement per parent. */
-export const resolvers = {
+export const resolvers = withDefaults({
   JSON: JSONScalar,
   Query: {
     async products(_: unknown, args: Args, context: GraphQLContext) {
@@ -211,6 +241,11 @@ export const resolvers = {
     node: (edge: { id: string }, _: Args, context: GraphQLContext) => context.loaders.product.load(edge.id),
   },
   DataProduct: {
+    apiVersion: (p: ProductRow) => p.manifest.apiVersion,
+    kind: (p: ProductRow) => p.manifest.kind,
+    sunset: (p: ProductRow) => p.manifest.sunset ?? null,
+    replacedById: (p: ProductRow) => p.manifest.replacedBy ?? null,
+    replacedBy: (p: ProductRow, _: Args, context: GraphQLContext) => (p.manifest.replacedBy === undefined ? null : context.loaders.product.load(p.manifest.replacedBy)),
     owner: (p: ProductRow) => ({ team: p.owner_team, email: p.owner_email, name: p.manifest.owner?.name ?? null, slack: p.manifest.owner?.slack ?? null }),
     team: (p: ProductRow) => ({ name: p.owner_team }),
     links: (p: ProductRow) => p.manifest.links ?? null,
@@ -328,4 +363,4 @@ export const resolvers = {
     contract: (h: FieldHit) => h.contract_path,
     product: (h: FieldHit, _: Args, context: GraphQLContext) => (h.product_id === null ? null : context.loaders.product.load(h.product_id)),
   },
-};
+});

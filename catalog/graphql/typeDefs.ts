@@ -111,10 +111,17 @@ type Owner {
 
 type DataProduct {
   id: ID!
+  apiVersion: String!
+  kind: String!
   name: String!
   domain: String!
   version: String!
   status: Status!
+  """Date after which a deprecated product is retired."""
+  sunset: String
+  """The product that replaces this one (its id, and the product when published)."""
+  replacedById: ID
+  replacedBy: DataProduct
   description: String!
   owner: Owner!
   """The owning team, with what else it owns."""

@@ -1,8 +1,11 @@
+import { diffContracts, type ContractRevision } from '../../platform/compat/diffContracts.js';
+import { SchemaResolver } from '../../platform/contract/SchemaResolver.js';
+
 /**
- * The seam where the compatibility engine (`platform/compat/`, built on its own branch) plugs into publishing.
- * When the store is opened with a `ContractDiffer`, every new contract version stores the classified changes
- * from the version before it (`contract_versions.changes`); without one, `changes` stays `null`, meaning "not
- * computed" (never "no changes"). The lead wires the engine where stores are opened (`openCatalogStore`).
+ * The seam where the compatibility engine plugs into publishing. When the store is opened with a
+ * `ContractDiffer`, every new contract version stores the classified changes from the version before it
+ * (`contract_versions.changes`); without one, `changes` stays `null`, meaning "not computed" (never "no
+ * changes").
  */
 export type ContractDiffer = (previous: ContractSnapshot, next: ContractSnapshot) => readonly ContractChange[] | Promise<readonly ContractChange[]>;
 
@@ -24,10 +27,28 @@ export interface ContractChange {
   /** Whether the change keeps forward compatibility (old readers, new data). */
   readonly forward: boolean;
   readonly message: string;
+  /** The document holding `pointer` when it is not the contract itself (a file its `$ref`s reach). */
+  readonly file?: string;
+}
+
+/** Where a snapshot's documents live for `$ref` resolution: a root no real repository has. */
+const SNAPSHOT_ROOT = 'file:///mesh-catalog/';
+
+/** A snapshot as the engine reads it: the contract and the documents it refers to, by repository path. */
+function revisionOf(snapshot: ContractSnapshot): ContractRevision {
+  const uri = SNAPSHOT_ROOT + snapshot.path;
+  const resolver = new SchemaResolver((documentUri) => (documentUri.startsWith(SNAPSHOT_ROOT) ? snapshot.documents[documentUri.slice(SNAPSHOT_ROOT.length)] : undefined));
+  resolver.addDocument(uri, snapshot.schema);
+  return { schema: snapshot.schema, uri, resolver };
 }
 
 /**
- * The differ `mesh publish` and `mesh serve` open their stores with. `undefined` until the compatibility engine
- * is merged: then this becomes the adapter from `platform/compat` to `ContractDiffer`, and nothing else changes.
+ * The differ `mesh publish` and `mesh serve` open their stores with: `platform/compat`'s engine in full mode, so
+ * that each change says both whether it keeps backward and whether it keeps forward compatibility, whatever
+ * mode the port promises. Pointers into other documents name them by repository path.
  */
-export const DEFAULT_CONTRACT_DIFFER: ContractDiffer | undefined = undefined;
+export const DEFAULT_CONTRACT_DIFFER: ContractDiffer = (previous, next) =>
+  diffContracts(revisionOf(previous), revisionOf(next), {
+    mode: 'full',
+    fileName: (uri) => (uri.startsWith(SNAPSHOT_ROOT) ? uri.slice(SNAPSHOT_ROOT.length) : uri),
+  }).changes.map(({ code, pointer, backward, forward, message, file }) => ({ code, pointer, backward, forward, message, ...(file === undefined ? {} : { file }) }));

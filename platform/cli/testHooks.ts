@@ -21,15 +21,60 @@ export interface TestReporting {
 export interface QualityRecorder {
   recordQualityResult(input: QualityResultInput): Promise<unknown>;
   recordSlaStatus(input: SlaStatusInput): Promise<unknown>;
+  /** Called once every port was tested, to report what was not recorded. */
+  close?(): Promise<void>;
 }
 
 /** The recorder `--catalog`/`MESH_CATALOG_URL` and `--token`/`MESH_TOKEN` name, if any. */
-export function catalogRecorder(io: CliIo, reporting: TestReporting): QualityRecorder | undefined {
+export function catalogRecorder(io: CliIo, reporting: TestReporting, repository: Repository): QualityRecorder | undefined {
   const catalogUrl = reporting.catalog ?? nonEmpty(io.env['MESH_CATALOG_URL']);
   const token = reporting.token ?? nonEmpty(io.env['MESH_TOKEN']);
   if (catalogUrl === undefined) return undefined;
   if (token === undefined) throw new UsageError('recording results in the catalog needs a token: --token, or MESH_TOKEN');
-  return new CatalogClient(catalogUrl.replace(/\/+$/, ''), token);
+  return new TeamRecorder(new CatalogClient(catalogUrl.replace(/\/+$/, ''), token), io, (product) => repository.products.get(product)?.manifest.owner?.team);
+}
+
+/**
+ * Records through the catalog's HTTP API with a team's token. A token writes only its own team's products, so
+ * in a repository of several teams (`mesh test --all` in a monorepo's CI) the results of the other teams'
+ * products are tested and reported, but not sent; the command says which, once, at the end.
+ */
+class TeamRecorder implements QualityRecorder {
+  private team: Promise<string> | undefined;
+  private readonly skipped = new Map<string, Set<string>>();
+
+  constructor(
+    private readonly client: CatalogClient,
+    private readonly io: CliIo,
+    private readonly ownerOf: (product: string) => string | undefined,
+  ) {}
+
+  async recordQualityResult(input: QualityResultInput): Promise<unknown> {
+    return (await this.owns(input.productId)) ? this.client.recordQualityResult(input) : undefined;
+  }
+
+  async recordSlaStatus(input: SlaStatusInput): Promise<unknown> {
+    return (await this.owns(input.productId)) ? this.client.recordSlaStatus(input) : undefined;
+  }
+
+  async close(): Promise<void> {
+    if (this.skipped.size === 0) return;
+    const team = await this.team!;
+    const others = [...this.skipped].map(([owner, products]) => `${owner} (${[...products].sort().join(', ')})`).join('; ');
+    this.io.stderr.write(`mesh test: results not recorded in the catalog for products the token's team ${team} does not own: ${others}; record them with their team's token\n`);
+  }
+
+  private async owns(product: string): Promise<boolean> {
+    this.team ??= this.client.whoami().then((who) => who.team);
+    const team = await this.team;
+    const owner = this.ownerOf(product);
+    // A product the repository does not know is left to the catalog to refuse, with its own reason.
+    if (owner === undefined || owner === team) return true;
+    let products = this.skipped.get(owner);
+    if (!products) this.skipped.set(owner, (products = new Set()));
+    products.add(product);
+    return false;
+  }
 }
 
 /**
@@ -39,7 +84,7 @@ export function catalogRecorder(io: CliIo, reporting: TestReporting): QualityRec
  * quality result (tied to the test run) and SLA status.
  */
 export function testHooks(io: CliIo, repository: Repository, targets: readonly TestTarget[], reporting: TestReporting): QualityTestHooks {
-  return qualityTestHooks(openLineage(io, repository), repository, targets, catalogRecorder(io, reporting));
+  return qualityTestHooks(openLineage(io, repository), repository, targets, catalogRecorder(io, reporting, repository));
 }
 
 /** The hooks, given where events and results go. */
@@ -89,6 +134,7 @@ export function qualityTestHooks(
       await finish(target.product, target.port);
     },
     async close() {
+      await catalog?.close?.();
       await client.close();
     },
   };

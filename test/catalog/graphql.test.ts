@@ -6,6 +6,7 @@ import { buildPublishBundle } from '../../catalog/publish/PublishBundle.js';
 import type { CatalogStore } from '../../catalog/store/CatalogStore.js';
 import { SqlCatalogStore } from '../../catalog/store/SqlCatalogStore.js';
 import type { SqlClient } from '../../platform/db/SqlClient.js';
+import { meshDatasetFacet } from '../../platform/lineage/meshFacets.js';
 import { loadRepository } from '../../platform/repo/loadRepository.js';
 import { openCatalogStore } from '../../catalog/store/openCatalogStore.js';
 import { CATALOG_ADAPTERS } from '../support/catalogAdapters.js';
@@ -60,7 +61,8 @@ describe.each(CATALOG_ADAPTERS)('GraphQL catalog on $name', (adapter) => {
     if (!adapter.available) return;
     const created = await adapter.create();
     drop = created.drop;
-    store = await openCatalogStore(created.config);
+    // A differ that classifies every new contract version with one change, to see that changes are served.
+    store = await openCatalogStore(created.config, { contractDiffer: (before, after) => [{ code: 'TEST_CHANGE', pointer: '', backward: true, forward: true, message: `${before.version} to ${after.version}` }] });
     await publishExampleMesh(store);
     catalog = await startGraphQLCatalog(store, { log: (line) => logged.push(line) });
     client = new GraphQLClient(catalog.graphqlUrl);
@@ -145,6 +147,16 @@ describe.each(CATALOG_ADAPTERS)('GraphQL catalog on $name', (adapter) => {
       expect(data.owned.edges.every((e: any) => e.node.owner.team === 'sales-analytics' && e.node.status === 'active')).toBe(true);
     });
 
+    it('reads an explicit null argument as its default', async () => {
+      const data = await client.request<any>(gql`{
+        products(first: null, after: null) { edges { node { id } } }
+        lineage(node: "product:finance.revenue", direction: null, depth: null, first: null) { nodes { id distance } }
+      }`);
+      expect(data.products.edges).toHaveLength(19);
+      expect(data.lineage.nodes.length).toBeGreaterThan(5);
+      expect(Math.max(...data.lineage.nodes.map((n: any) => n.distance))).toBe(3);
+    });
+
     it.each([
       ["'; drop table products; --"],
       ['" or 1=1 --'],
@@ -160,7 +172,7 @@ describe.each(CATALOG_ADAPTERS)('GraphQL catalog on $name', (adapter) => {
     it('shows a product in detail: manifest fields, ports with contract fields, inputs, consumers, versions', async () => {
       const data = await client.request<any>(gql`{
         product(id: "finance.revenue") {
-          id name domain version status layer pattern description tags file
+          id apiVersion kind name domain version status sunset replacedById replacedBy { id } layer pattern description tags file
           owner { team email name slack }
           team { name products { id } domains }
           links sla { freshnessMax freshnessColumn availability completeness latency }
@@ -174,7 +186,7 @@ describe.each(CATALOG_ADAPTERS)('GraphQL catalog on $name', (adapter) => {
         missing: product(id: "nope.nothing") { id }
       }`);
       const p = data.product;
-      expect(p).toMatchObject({ id: 'finance.revenue', name: 'Revenue', domain: 'finance', version: '3.1.0', status: 'active', layer: 'gold', pattern: 'elt' });
+      expect(p).toMatchObject({ id: 'finance.revenue', apiVersion: 'mesh/v1', kind: 'DataProduct', sunset: null, replacedById: null, replacedBy: null, name: 'Revenue', domain: 'finance', version: '3.1.0', status: 'active', layer: 'gold', pattern: 'elt' });
       expect(p.owner).toEqual({ team: 'finance-analytics', email: 'finance-analytics@acme-outdoor.example', name: 'Finance Analytics', slack: '#finance-analytics' });
       expect(p.team.domains).toEqual(['finance']);
       expect(p.sla).toMatchObject({ freshnessMax: 'P1D', freshnessColumn: 'recognized_at', availability: 99.9 });
@@ -311,6 +323,7 @@ describe.each(CATALOG_ADAPTERS)('GraphQL catalog on $name', (adapter) => {
         ['introspection nested through fields', introspectionAbuse, undefined, 'GRAPHQL_VALIDATION_FAILED', /Maximum introspection depth exceeded/],
         ['introspection nested through ofType', `{ __type(name: "DataProduct") { ${'ofType { '.repeat(20)}name${' }'.repeat(20)} } }`, undefined, 'QUERY_TOO_COMPLEX', /nested 22 levels deep/],
         ['introspection with 1,000 aliases', `{ ${Array.from({ length: 1000 }, (_, i) => `t${i}: __schema { types { name } }`).join(' ')} }`, undefined, 'QUERY_TOO_COMPLEX', /1000 aliases/],
+        ['a search text of 100,000 characters', 'query($q: String) { products(query: $q) { totalCount } }', { q: 'revenue '.repeat(12_500) }, 'BAD_USER_INPUT', /100000 characters long; at most 500/],
         ['a cursor this catalog never gave', '{ products(after: "bm9wZQ") { totalCount } }', undefined, 'BAD_USER_INPUT', /not a cursor/],
         ['a syntax error', '{ products(', undefined, 'GRAPHQL_PARSE_FAILED', /Syntax Error/],
         ['an unknown field', '{ products { nope } }', undefined, 'GRAPHQL_VALIDATION_FAILED', /Cannot query field "nope"/],
@@ -384,6 +397,35 @@ describe.each(CATALOG_ADAPTERS)('GraphQL catalog on $name', (adapter) => {
         expect(invalid.codes).toEqual(['BAD_USER_INPUT']);
       });
 
+      it('publish a new version of a product and its contract, which the history then shows with the classified changes', async () => {
+        const bundle = structuredClone(buildPublishBundle(await loadRepository(EXAMPLE_MESH), { products: ['sales.order_items'] })) as any;
+        const product = bundle.products[0].manifest;
+        product.version = '9.9.9';
+        product.description = `${product.description} Now with a second version.`;
+        const contract = bundle.contracts.find((c: any) => c.file === product.outputs[0].contract);
+        contract.schema.description = 'A second version of the contract.';
+        expect(product.owner.team).toBe('sales-analytics');
+        const published = await withToken(salesToken).request<any>(publish, { bundle });
+        expect(published.publish.products).toEqual([{ id: 'sales.order_items', action: 'updated', seq: 2, version: '9.9.9' }]);
+        expect(published.publish.contracts).toContainEqual({ id: contract.file, action: 'updated' });
+        const data = await client.request<any>(gql`{ product(id: "sales.order_items") { version
+          versions { seq version publishedBy contracts { contractVersion { seq changes { code pointer backward forward message } } } }
+          outputs { contract { versions { seq changes { code } } } } } }`);
+        expect(data.product.version).toBe('9.9.9');
+        expect(data.product.versions.map((v: any) => [v.seq, v.version])).toEqual([[2, '9.9.9'], [1, expect.any(String)]]);
+        expect(data.product.versions[0].publishedBy).toBe('sales-analytics');
+        expect(data.product.versions[0].contracts[0].contractVersion).toEqual({ seq: 2, changes: [{ code: 'TEST_CHANGE', pointer: '', backward: true, forward: true, message: expect.stringMatching(/ to /) }] });
+        expect(data.product.outputs[0].contract.versions).toEqual([{ seq: 2, changes: [{ code: 'TEST_CHANGE' }] }, { seq: 1, changes: null }]);
+      });
+
+      it('record SLA status, which slaStatus then shows', async () => {
+        const input = { productId: 'finance.monthly_revenue', measuredAt: '2026-11-26T11:00:00.000Z', freshness: { status: 'MET', lagSeconds: 60, maxSeconds: 86_400 }, availability: { status: 'UNKNOWN' }, completeness: { status: 'MET', percent: 100 } };
+        const id = (await withToken(financeToken).request<any>(gql`mutation($input: JSON!) { recordSlaStatus(input: $input) }`, { input })).recordSlaStatus;
+        expect(id).toMatch(/^\d+$/);
+        const data = await client.request<any>('{ product(id: "finance.monthly_revenue") { slaStatus { freshness freshnessLagSeconds availability availabilityPercent completeness port } } }');
+        expect(data.product.slaStatus).toEqual({ freshness: 'MET', freshnessLagSeconds: 60, availability: 'UNKNOWN', availabilityPercent: null, completeness: 'MET', port: null });
+      });
+
       it('record quality results for the team’s own products, which the queries then show', async () => {
         // Measured before the result recorded at the start, so the latest score stays the same for other tests.
         const input = { productId: 'finance.revenue', port: 'revenue', measuredAt: '2026-11-26T09:00:00.000Z', score: 72.25, grade: 'C', dimensions: [{ name: 'validity', score: 72.25, weight: 0.3, detail: 'measured' }] };
@@ -399,6 +441,20 @@ describe.each(CATALOG_ADAPTERS)('GraphQL catalog on $name', (adapter) => {
         const audit = await store.auditLog({ team: 'finance-analytics' });
         expect(audit.map((a) => a.action)).toContain('quality.record');
       });
+    });
+
+    it('answers GET with a preflight header, and needs a token for reads with --auth-reads', async () => {
+      const get = await send(`${catalog.graphqlUrl}?query=${encodeURIComponent('{ domains { name } }')}`, { headers: { 'apollo-require-preflight': 'true' } });
+      expect([get.status, get.json.data.domains.length]).toEqual([200, 3]);
+      const guarded = await startGraphQLCatalog(store, { authReads: true });
+      try {
+        const anonymous = await refusal(new GraphQLClient(guarded.graphqlUrl), '{ domains { name } }');
+        expect(anonymous).toMatchObject({ status: 401, codes: ['UNAUTHENTICATED'] });
+        const data = await new GraphQLClient(guarded.graphqlUrl, { headers: { Authorization: `Bearer ${salesToken}` } }).request<any>('{ domains { name } }');
+        expect(data.domains).toHaveLength(3);
+      } finally {
+        await guarded.close();
+      }
     });
 
     it('serves the data-product facet schemas at their _schemaURL', async () => {
@@ -421,6 +477,24 @@ describe.each(CATALOG_ADAPTERS)('GraphQL catalog on $name', (adapter) => {
         const data = await client.request<Record<string, unknown>>(query);
         expect(Object.values(data).every((value) => value !== null)).toBe(true);
       }
+    });
+
+    it('ties a dataset to the product its mesh facet names, when the manifest does not name it', async () => {
+      const { manifest } = (await loadRepository(EXAMPLE_MESH)).products.get('marketing.sessions')!;
+      const output = manifest.outputs[0]!;
+      const event = runEvent({ runId: uuidFor('graphql-facet-run'), eventType: 'COMPLETE', job: { namespace: 'mesh', name: 'marketing.sessions.copy' }, inputs: [], outputs: [{ namespace: 'postgres://warehouse', name: 'scratch.sessions_copy' }] }) as any;
+      event.outputs[0].facets.mesh_dataProduct = meshDatasetFacet('https://example.com/test', catalog.url, manifest, output, undefined);
+      delete event.outputs[0].facets.columnLineage;
+      expect((await postJson(`${catalog.url}/api/v1/lineage`, event, salesToken)).status).toBe(201);
+      const data = await client.request<any>(gql`{
+        down: lineage(node: "product:marketing.sessions", direction: DOWNSTREAM, depth: 1) { nodes { id } edges { source target kind via } }
+        up: lineage(node: "dataset:postgres://warehouse:scratch.sessions_copy", direction: UPSTREAM, depth: 1) { nodes { id } }
+        dataset(id: "dataset:postgres://warehouse:scratch.sessions_copy") { product { id } port }
+      }`);
+      expect(data.dataset).toEqual({ product: { id: 'marketing.sessions' }, port: output.port });
+      expect(data.down.nodes.map((n: any) => n.id)).toContain('dataset:postgres://warehouse:scratch.sessions_copy');
+      expect(data.down.edges).toContainEqual({ source: 'product:marketing.sessions', target: 'dataset:postgres://warehouse:scratch.sessions_copy', kind: 'publishes', via: output.port });
+      expect(data.up.nodes.map((n: any) => n.id)).toEqual(expect.arrayContaining(['product:marketing.sessions', 'job:mesh:marketing.sessions.copy']));
     });
 
     it('looks up datasets and any lineage node by id', async () => {

@@ -6,7 +6,7 @@ import { InvalidContentError } from '../../catalog/errors.js';
 import { EventChecker } from '../../catalog/ingest/checkEvent.js';
 import { IngestBatch } from '../../catalog/ingest/IngestBatch.js';
 import { LineageWriter } from '../../catalog/ingest/LineageWriter.js';
-import type { ContractSnapshot } from '../../catalog/publish/ContractDiffer.js';
+import { DEFAULT_CONTRACT_DIFFER, type ContractChange, type ContractSnapshot } from '../../catalog/publish/ContractDiffer.js';
 import { buildPublishBundle, type PublishBundle } from '../../catalog/publish/PublishBundle.js';
 import type { CatalogStore } from '../../catalog/store/CatalogStore.js';
 import { migrate } from '../../catalog/store/migrate.js';
@@ -278,6 +278,17 @@ describe.each(CATALOG_ADAPTERS)('catalog store on $name', (adapter) => {
           { seq: 1, changes: null },
           { seq: 2, changes: [{ code: 'PROPERTY_ADDED', pointer: '/properties', backward: true, forward: false, message: '1.0.0 -> 2.0.0' }] },
         ]);
+      });
+      it('classifies the changes between contract versions with the compatibility engine by default', async () => {
+        const withEngine = new SqlCatalogStore(store.sql, { contractDiffer: DEFAULT_CONTRACT_DIFFER });
+        const product: FixtureProduct = { domain: 'engine', name: 'product', team: 'engine-team' };
+        await withEngine.publish(await bundleOf([product]), admin);
+        // The contract is closed (additionalProperties: false): dropping a field breaks old data (backward) only.
+        await withEngine.publish(await bundleOf([{ ...product, version: '2.0.0', contractVersion: '2.0.0', fields: ['amount'] }]), admin);
+        const [latest] = (await store.sql.query<{ changes: ContractChange[] }>('select changes from contract_versions where contract_path = $1 order by seq desc limit 1', ['contracts/engine/product.schema.json'])).rows;
+        const removed = latest!.changes.find((c) => c.pointer.includes('customer_email'));
+        expect(removed).toMatchObject({ backward: false, forward: true });
+        expect(latest!.changes.every((c) => typeof c.code === 'string' && typeof c.message === 'string')).toBe(true);
       });
     });
 

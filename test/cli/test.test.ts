@@ -148,6 +148,14 @@ describe('mesh test', () => {
       const refused = await runCli(['test', 'shop.orders', '--file', 'planted.jsonl', '--catalog', url], { cwd: repo.root });
       expect(refused.code).toBe(2);
       expect(refused.stderr).toContain('needs a token');
+      // Another team's token: every port is tested and reported, nothing is sent for products the team does not own.
+      const other = await store.createToken('growth', { kind: 'direct', name: 'tester' });
+      const before = (await store.counts()).audit;
+      const all = await runCli(['test', '--all', '--warehouse-dir', 'warehouse', '--catalog', url, '--token', other.token, '--format', 'json'], { cwd: repo.root, env: { OPENLINEAGE_DISABLED: 'true' } });
+      expect(all.code).toBe(1);
+      expect((JSON.parse(all.stdout) as unknown[]).length).toBe(2);
+      expect(all.stderr).toBe('mesh test: results not recorded in the catalog for products the token\'s team growth does not own: shop (shop.customers, shop.orders); record them with their team\'s token\n');
+      expect((await store.counts()).audit).toBe(before);
     } finally {
       await server.close();
       await store.close();

@@ -9,6 +9,7 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 interface DemoLine {
   url: string;
+  graphql: string;
   demo: { seconds: number; products: number; run: { products: number; completed: number; ports: number; rejected: number }; ports: { product: string; port: string; score: number | null; grade: string | null; sla: { freshness: string } }[] };
 }
 
@@ -41,13 +42,17 @@ describe('the demo (npm start)', () => {
       expect(health.status).toBe(200);
       // The queries the demo prints answer over GraphQL: revenue is found with its score, and its lineage reaches
       // the bronze products and their external sources through the observed pipeline runs.
-      const client = new GraphQLClient(`${line.url}/graphql`);
+      expect(line.graphql).toBe(`${line.url}/graphql`);
+      const client = new GraphQLClient(line.graphql);
       const [search, lineage, impact] = await Promise.all(DEMO_QUERIES.map((q) => client.request<any>(q.query)));
       const revenue = search.products.edges.find((e: any) => e.node.id === 'finance.revenue');
       expect(revenue.node.qualityScore).toEqual({ score: expect.any(Number), grade: expect.stringMatching(/^[A-F]$/) });
       const ids = lineage.lineage.nodes.map((n: any) => n.id);
       expect(ids).toEqual(expect.arrayContaining(['product:sales.shop_orders', 'product:finance.psp_transactions', 'dataset:mysql://shop-db.internal:3306:shop.orders', 'job:mesh:finance.revenue']));
       expect(impact.product.impact).toContainEqual({ distance: 1, fieldLevel: true, product: { id: 'finance.revenue' }, team: { name: 'finance-analytics' } });
+      // The facet schema the events' _schemaURL names is served there.
+      const schema = await fetch(`${line.url}/schemas/facets/1-0-0/MeshDataProductDatasetFacet.json`);
+      expect([schema.status, ((await schema.json()) as { $id: string }).$id]).toEqual([200, `${line.url}/schemas/facets/1-0-0/MeshDataProductDatasetFacet.json`]);
       // Every product's lineage reached the catalog over its own ingestion endpoint: no warning on stderr.
       expect(stderr).not.toMatch(/spool|could not|rejected/i);
     } finally {

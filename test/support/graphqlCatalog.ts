@@ -12,8 +12,8 @@ import { loadRepository } from '../../platform/repo/loadRepository.js';
 export const EXAMPLE_MESH = fileURLToPath(new URL('../..', import.meta.url));
 
 /** A catalog server as `mesh serve` wires it: GraphQL at /graphql, facet schemas, ingestion, publishing. */
-export async function startGraphQLCatalog(store: CatalogStore, options: { log?: (line: string) => void; limits?: Partial<QueryLimits> } = {}) {
-  const server = new CatalogServer({ store, tokenCacheMs: 0, extraFacetSchemas: meshFacetSchemas(), ...(options.log ? { log: options.log } : {}) });
+export async function startGraphQLCatalog(store: CatalogStore, options: { log?: (line: string) => void; limits?: Partial<QueryLimits>; authReads?: boolean } = {}) {
+  const server = new CatalogServer({ store, tokenCacheMs: 0, authReads: options.authReads ?? false, extraFacetSchemas: meshFacetSchemas(), ...(options.log ? { log: options.log } : {}) });
   for (const route of facetSchemaRoutes()) server.route(route);
   const graphql = await createGraphQLHandler({ store, ...(options.log ? { log: options.log } : {}), ...(options.limits ? { limits: options.limits } : {}) });
   server.mount('/graphql', graphql);

@@ -30,7 +30,8 @@ const MAX_EDGES = 5_000;
  * A lineage walk: one recursive CTE over `lineage_edges` from the start node, against the edges' direction
  * (upstream, index on target) or with it (downstream, primary key on source), or both separately. A `publishes`
  * edge ties a product to its port's dataset and is followed both ways in either direction, so that a product
- * reaches the jobs that write its datasets (upstream) and the products whose jobs read them (downstream).
+ * reaches the jobs that write its datasets (upstream) and the products whose jobs read them (downstream); so is
+ * the tie between a dataset and the product its `mesh_dataProduct` facet names.
  *
  * The walk goes one hop beyond `depth`: a node found only there means depth cut the graph short
  * (`truncated`), as does a node cap (`first`) with more nodes, or the walk's own row cap. Breadth first, so
@@ -52,13 +53,22 @@ export async function walkLineage(sql: SqlClient, start: string, direction: Dire
            select e.target from lineage_edges e where w.dir = 'down' and e.source = w.id
            union all
            select e.source from lineage_edges e where w.dir = 'down' and e.target = w.id and e.kind = 'publishes'
+           -- A dataset whose mesh facet names its product belongs to it like a declared port's dataset
+           -- (a port that does not name its dataset in the manifest is known from the events alone).
+           union all
+           select d.key from lineage_nodes d
+            where starts_with(w.id, 'product:') and d.kind = 'dataset' and d.facets ? 'mesh_dataProduct'
+              and d.facets #>> '{mesh_dataProduct,product}' = substr(w.id, 9)
+           union all
+           select 'product:' || (d.facets #>> '{mesh_dataProduct,product}') from lineage_nodes d
+            where d.key = w.id and d.kind = 'dataset' and d.facets ? 'mesh_dataProduct'
          ) n
         where w.depth <= $3
      ),
      walked as (select id, depth from walk limit $4),
      nearest as (select id, min(depth) as distance from walked group by id)
-     select n.key, n.kind, n.namespace, n.name, n.field, coalesce(n.product_id, p.product_id) as product_id,
-            coalesce(n.port, p.name) as port, w.distance, (select count(*)::int from walked) as walked,
+     select n.key, n.kind, n.namespace, n.name, n.field, coalesce(n.product_id, p.product_id, n.facets #>> '{mesh_dataProduct,product}') as product_id,
+            coalesce(n.port, p.name, n.facets #>> '{mesh_dataProduct,port}') as port, w.distance, (select count(*)::int from walked) as walked,
             (select count(*)::int from nearest where distance > $3) as beyond
        from nearest w join lineage_nodes n on n.key = w.id left join ports p on p.dataset_key = n.key
       where w.distance <= $3
@@ -72,8 +82,14 @@ export async function walkLineage(sql: SqlClient, start: string, direction: Dire
   if (nodes.length === 0) return { nodes, edges: [], truncated };
   const ids = nodes.map((n) => n.key);
   const edges = (await sql.query<LineageEdgeRead>(
-    `select source, target, kind, via from lineage_edges
-      where source = any($1::text[]) and target = any($1::text[]) order by source, kind, target, via limit $2`,
+    `select source, target, kind, via from (
+       select source, target, kind, via from lineage_edges where source = any($1::text[]) and target = any($1::text[])
+       union
+       select 'product:' || (d.facets #>> '{mesh_dataProduct,product}'), d.key, 'publishes', coalesce(d.facets #>> '{mesh_dataProduct,port}', '')
+         from lineage_nodes d
+        where d.key = any($1::text[]) and d.kind = 'dataset' and d.facets ? 'mesh_dataProduct'
+          and 'product:' || (d.facets #>> '{mesh_dataProduct,product}') = any($1::text[])
+     ) e order by source, kind, target, via limit $2`,
     [ids, MAX_EDGES + 1],
   )).rows;
   return { nodes, edges: edges.slice(0, MAX_EDGES), truncated: truncated || edges.length > MAX_EDGES };

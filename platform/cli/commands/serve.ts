@@ -51,7 +51,7 @@ export const serveCommand: Command = {
       const { url, port } = await server.listen(config.server.port, config.server.host);
       const outcome = demo ? await runDemo(io, io.cwd, store, url) : undefined;
       if (args.format === 'json') {
-        io.stdout.write(JSON.stringify({ url, port, database: store.sql.location, authReads: config.server.authReads, ...(outcome ? { demo: { seconds: outcome.seconds, products: outcome.products, run: outcome.run.totals, ports: outcome.reports.map((r) => ({ product: r.product, port: r.port, records: r.records, invalid: r.invalid, score: r.score.score, grade: r.score.grade, sla: { freshness: r.sla.freshness.status, completeness: r.sla.completeness.status, availability: r.sla.availability.status } })) } } : {}) }) + '\n');
+        io.stdout.write(JSON.stringify({ url, port, graphql: `${url}/graphql`, database: store.sql.location, authReads: config.server.authReads, ...(outcome ? { demo: { seconds: outcome.seconds, products: outcome.products, run: outcome.run.totals, ports: outcome.reports.map((r) => ({ product: r.product, port: r.port, records: r.records, invalid: r.invalid, score: r.score.score, grade: r.score.grade, sla: { freshness: r.sla.freshness.status, completeness: r.sla.completeness.status, availability: r.sla.availability.status } })) } } : {}) }) + '\n');
       } else {
         io.stdout.write(`mesh catalog listening on ${url} (${store.sql.location}${config.server.authReads ? ', reads need a token' : ''})\n`);
         if (outcome) io.stdout.write(formatDemoSummary(outcome, `${url.replace('127.0.0.1', 'localhost')}/graphql`) + '\n');
