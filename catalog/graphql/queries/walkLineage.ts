@@ -82,12 +82,17 @@ export async function walkLineage(sql: SqlClient, start: string, direction: Dire
   if (nodes.length === 0) return { nodes, edges: [], truncated };
   const ids = nodes.map((n) => n.key);
   const edges = (await sql.query<LineageEdgeRead>(
-    `select source, target, kind, via from (
+    `with walked as materialized (
+       -- the walk's nodes by primary key, planned on their own: joined to the facet condition, the planner
+       -- prefers the partial index on the mesh facet and reads every port dataset through it
+       select key, kind, facets from lineage_nodes where key = any($1::text[])
+     )
+     select source, target, kind, via from (
        select source, target, kind, via from lineage_edges where source = any($1::text[]) and target = any($1::text[])
        union
        select 'product:' || (d.facets #>> '{mesh_dataProduct,product}'), d.key, 'publishes', coalesce(d.facets #>> '{mesh_dataProduct,port}', '')
-         from lineage_nodes d
-        where d.key = any($1::text[]) and d.kind = 'dataset' and d.facets ? 'mesh_dataProduct'
+         from walked d
+        where d.kind = 'dataset' and d.facets ? 'mesh_dataProduct'
           and 'product:' || (d.facets #>> '{mesh_dataProduct,product}') = any($1::text[])
      ) e order by source, kind, target, via limit $2`,
     [ids, MAX_EDGES + 1],
