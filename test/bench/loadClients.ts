@@ -4,41 +4,69 @@ export interface LoadResult {
   readonly seconds: number;
   readonly requests: number;
   readonly failed: number;
+  /** Requests answered per second. */
+  readonly throughput: number;
   /** Per-request latency percentiles in ms. */
   readonly p50: number;
+  readonly p95: number;
   readonly p99: number;
   /** The first failure, to say why. */
   readonly firstFailure: string | undefined;
+}
+
+export interface LoadOptions {
+  readonly clients: number;
+  readonly headers?: Record<string, string>;
+  /** The status a request must answer with (default 201). */
+  readonly expected?: number;
+  /** Why an answer with the expected status still failed (a GraphQL `errors` list), or `undefined`. */
+  readonly check?: (text: string) => string | undefined;
 }
 
 /**
  * Sends every body once, from `clients` concurrent clients with a keep-alive connection each, as fast as the
  * server answers. Bodies are prepared beforehand, so that the clients cost little CPU.
  */
-export async function loadClients(url: string, bodies: readonly Buffer[], clients: number, headers: Record<string, string>, expected = 201): Promise<LoadResult> {
+export function loadClients(url: string, bodies: readonly Buffer[], clients: number, headers: Record<string, string>, expected = 201): Promise<LoadResult> {
   let next = 0;
+  return drive(url, () => (next < bodies.length ? bodies[next++] : undefined), { clients, headers, expected });
+}
+
+/**
+ * Sends the bodies round and round for `seconds`, from `clients` concurrent keep-alive clients: a load test of
+ * fixed duration, whatever the speed of the server.
+ */
+export function loadFor(url: string, bodies: readonly Buffer[], seconds: number, options: LoadOptions): Promise<LoadResult> {
+  const until = performance.now() + seconds * 1000;
+  let next = 0;
+  return drive(url, () => (performance.now() < until ? bodies[next++ % bodies.length] : undefined), options);
+}
+
+async function drive(url: string, nextBody: () => Buffer | undefined, options: LoadOptions): Promise<LoadResult> {
+  const { headers = {}, expected = 201, check } = options;
   let failed = 0;
   let firstFailure: string | undefined;
-  const latencies = new Float64Array(bodies.length);
+  const latencies: number[] = [];
   const started = performance.now();
   const client = async () => {
     const agent = new Agent({ keepAlive: true, maxSockets: 1 });
-    while (next < bodies.length) {
-      const i = next++;
+    for (let body = nextBody(); body !== undefined; body = nextBody()) {
       const t = performance.now();
-      const { status, text } = await post(url, agent, headers, bodies[i]!);
-      latencies[i] = performance.now() - t;
-      if (status !== expected) {
+      const { status, text } = await post(url, agent, headers, body);
+      latencies.push(performance.now() - t);
+      const failure = status !== expected ? `${status} ${text.slice(0, 300)}` : check?.(text);
+      if (failure !== undefined) {
         failed++;
-        firstFailure ??= `${status} ${text.slice(0, 300)}`;
+        firstFailure ??= failure;
       }
     }
     agent.destroy();
   };
-  await Promise.all(Array.from({ length: clients }, client));
+  await Promise.all(Array.from({ length: options.clients }, client));
   const seconds = (performance.now() - started) / 1000;
-  const sorted = [...latencies].sort((a, b) => a - b);
-  return { seconds, requests: bodies.length, failed, p50: sorted[Math.floor(sorted.length * 0.5)]!, p99: sorted[Math.floor(sorted.length * 0.99)]!, firstFailure };
+  const sorted = Float64Array.from(latencies).sort();
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))] ?? Number.NaN;
+  return { seconds, requests: latencies.length, failed, throughput: latencies.length / seconds, p50: at(0.5), p95: at(0.95), p99: at(0.99), firstFailure };
 }
 
 function post(url: string, agent: Agent, headers: Record<string, string>, body: Buffer): Promise<{ status: number; text: string }> {

@@ -66,7 +66,7 @@ describe.each(CATALOG_ADAPTERS)('catalog store on $name', (adapter) => {
   describe.skipIf(!adapter.available)('', () => {
     it('applies the migrations once, records them, and applying again does nothing', async () => {
       expect((await store.sql.query('select version, name from mesh_migrations order by version', [])).rows).toEqual(MIGRATIONS.map((m) => ({ version: m.version, name: m.name })));
-      expect(await migrate(store.sql)).toEqual({ applied: [], version: MIGRATIONS.length });
+      expect(await migrate(store.sql)).toEqual({ applied: [], version: Math.max(...MIGRATIONS.map((m) => m.version)) });
     });
 
     it('refuses a database whose applied migration was edited, or that is newer than this mesh', async () => {

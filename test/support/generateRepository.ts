@@ -19,7 +19,7 @@ const DOMAINS = ['sales', 'marketing', 'finance', 'logistics', 'support', 'hr', 
 export async function generateRepository(root: string, count: number): Promise<GeneratedRepository> {
   const ids: string[] = [];
   await mkdir(join(root, 'contracts', 'common'), { recursive: true });
-  await writeFile(join(root, 'contracts', 'common', 'types.schema.json'), JSON.stringify(COMMON, null, 2));
+  await writeFile(join(root, 'contracts', 'common', 'types.schema.json'), JSON.stringify(COMMON_TYPES, null, 2));
   const pending: Promise<void>[] = [];
   for (let i = 0; i < count; i++) {
     const domain = DOMAINS[i % DOMAINS.length]!;
@@ -115,7 +115,8 @@ function contract(name: string, i: number): object {
   };
 }
 
-const COMMON = {
+/** `contracts/common/types.schema.json`: the shared definitions generated contracts refer to. */
+export const COMMON_TYPES = {
   $schema: 'https://json-schema.org/draft/2020-12/schema',
   description: 'Shared definitions.',
   $defs: {

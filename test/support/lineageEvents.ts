@@ -7,7 +7,8 @@ import { createHash } from 'node:crypto';
  * conforms to the vendored spec (a test checks it).
  */
 
-const PRODUCER = 'https://github.com/mesh-data/mesh/v0.1.0';
+/** `producer` of the generated events. */
+export const PRODUCER = 'https://github.com/mesh-data/mesh/v0.1.0';
 const RUN_EVENT_SCHEMA = 'https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/RunEvent';
 const facet = (schema: string) => ({ _producer: PRODUCER, _schemaURL: `https://openlineage.io/spec/facets/${schema}` });
 
@@ -37,20 +38,42 @@ export interface RunEventOptions {
   readonly errorMessage?: string;
   /** Extra run facets, merged over the defaults. */
   readonly runFacets?: Record<string, unknown>;
+  /** Field names of a dataset's schema facet (default `id`, `field_1`, ...: `fields` of them). */
+  readonly fieldNames?: (dataset: DatasetRef) => readonly string[];
+  /** Per output (by position), the input fields of each output field, replacing the default column lineage. */
+  readonly columnLineage?: readonly Readonly<Record<string, readonly DatasetFieldRef[]>>[];
+  /** Job facets beyond the defaults (mesh's own `mesh_dataProduct`). */
+  readonly jobFacets?: Record<string, unknown>;
+  /** Facets of a dataset beyond the defaults, wherever it appears. */
+  readonly datasetFacets?: (dataset: DatasetRef) => Record<string, unknown> | undefined;
+  /** `jobType` facet: integration and job type (default MESH, JOB). */
+  readonly jobType?: { readonly integration: string; readonly jobType: string };
+}
+
+/** One field of a dataset, as column lineage names it. */
+export interface DatasetFieldRef extends DatasetRef {
+  readonly field: string;
 }
 
 const FIELD_TYPES = ['varchar', 'bigint', 'numeric(12,2)', 'timestamp', 'boolean', 'date'];
 
-function schemaFacet(fields: number) {
-  return {
+/** Schema facets by field list: a generator that names the same fields for a dataset again shares one facet. */
+const schemaFacets = new WeakMap<readonly string[], object>();
+
+function schemaFacet(names: readonly string[]): object {
+  const known = schemaFacets.get(names);
+  if (known) return known;
+  const made = {
     ...facet('1-2-0/SchemaDatasetFacet.json#/$defs/SchemaDatasetFacet'),
-    fields: Array.from({ length: fields }, (_, i) => ({
-      name: i === 0 ? 'id' : `field_${i}`,
+    fields: names.map((name, i) => ({
+      name,
       type: FIELD_TYPES[i % FIELD_TYPES.length],
       description: `Field number ${i} of the record.`,
       ordinal_position: i + 1,
     })),
   };
+  schemaFacets.set(names, made);
+  return made;
 }
 
 /** A RunEvent with realistic facets. */
@@ -60,6 +83,27 @@ export function runEvent(options: RunEventOptions): Record<string, unknown> {
   const inputs = options.inputs ?? [{ namespace: 'postgres://crm:5432', name: 'crm.public.orders' }];
   const outputs = options.outputs ?? [{ namespace: 'postgres://warehouse:5432', name: 'gold.sales_orders' }];
   const fields = options.fields ?? 8;
+  const generic = Array.from({ length: fields }, (_, i) => (i === 0 ? 'id' : `field_${i}`));
+  const names = (d: DatasetRef) => options.fieldNames?.(d) ?? generic;
+  const identity = [{ type: 'DIRECT', subtype: 'IDENTITY' }];
+  const lineageOf = (k: number) =>
+    options.columnLineage
+      ? Object.fromEntries(
+          Object.entries(options.columnLineage[k] ?? {}).map(([field, sources]) => [
+            field,
+            { inputFields: sources.map((s) => ({ namespace: s.namespace, name: s.name, field: s.field, transformations: identity })) },
+          ]),
+        )
+      : Object.fromEntries(
+          Array.from({ length: Math.min(fields, 4) }, (_, i) => [
+            i === 0 ? 'id' : `field_${i}`,
+            {
+              inputFields: inputs
+                .filter((_, k) => k === i % inputs.length)
+                .map((input) => ({ namespace: input.namespace, name: input.name, field: i === 0 ? 'id' : `field_${i}`, transformations: identity })),
+            },
+          ]),
+        );
   const runFacets: Record<string, unknown> = {
     nominalTime: { ...facet('1-0-1/NominalTimeRunFacet.json#/$defs/NominalTimeRunFacet'), nominalStartTime: '2026-11-26T00:00:00.000Z', nominalEndTime: '2026-11-27T00:00:00.000Z' },
     processing_engine: { ...facet('1-1-1/ProcessingEngineRunFacet.json#/$defs/ProcessingEngineRunFacet'), version: '15.8', name: 'postgresql', openlineageAdapterVersion: '0.1.0' },
@@ -81,17 +125,19 @@ export function runEvent(options: RunEventOptions): Record<string, unknown> {
       namespace: job.namespace,
       name: job.name,
       facets: {
-        jobType: { ...facet('2-0-4/JobTypeJobFacet.json#/$defs/JobTypeJobFacet'), processingType: 'BATCH', integration: 'MESH', jobType: 'JOB' },
+        jobType: { ...facet('2-0-4/JobTypeJobFacet.json#/$defs/JobTypeJobFacet'), processingType: 'BATCH', ...(options.jobType ?? { integration: 'MESH', jobType: 'JOB' }) },
         sql: { ...facet('1-1-0/SQLJobFacet.json#/$defs/SQLJobFacet'), query: `insert into ${outputs[0]?.name ?? 'x'} select * from ${inputs[0]?.name ?? 'y'} where updated_at > $1`, dialect: 'postgres' },
         documentation: { ...facet('1-1-0/DocumentationJobFacet.json#/$defs/DocumentationJobFacet'), description: `Builds ${job.name}.` },
+        ...options.jobFacets,
       },
     },
     inputs: inputs.map((d) => ({
       namespace: d.namespace,
       name: d.name,
       facets: {
-        schema: schemaFacet(fields),
+        schema: schemaFacet(names(d)),
         dataSource: { ...facet('1-0-1/DatasourceDatasetFacet.json#/$defs/DatasourceDatasetFacet'), name: d.namespace, uri: d.namespace },
+        ...options.datasetFacets?.(d),
       },
       ...(terminal
         ? {
@@ -105,25 +151,14 @@ export function runEvent(options: RunEventOptions): Record<string, unknown> {
           }
         : {}),
     })),
-    outputs: outputs.map((d) => ({
+    outputs: outputs.map((d, k) => ({
       namespace: d.namespace,
       name: d.name,
       facets: {
-        schema: schemaFacet(fields),
+        schema: schemaFacet(names(d)),
         dataSource: { ...facet('1-0-1/DatasourceDatasetFacet.json#/$defs/DatasourceDatasetFacet'), name: d.namespace, uri: d.namespace },
-        columnLineage: {
-          ...facet('1-2-0/ColumnLineageDatasetFacet.json#/$defs/ColumnLineageDatasetFacet'),
-          fields: Object.fromEntries(
-            Array.from({ length: Math.min(fields, 4) }, (_, i) => [
-              i === 0 ? 'id' : `field_${i}`,
-              {
-                inputFields: inputs
-                  .filter((_, k) => k === i % inputs.length)
-                  .map((input) => ({ namespace: input.namespace, name: input.name, field: i === 0 ? 'id' : `field_${i}`, transformations: [{ type: 'DIRECT', subtype: 'IDENTITY' }] })),
-              },
-            ]),
-          ),
-        },
+        ...options.datasetFacets?.(d),
+        columnLineage: { ...facet('1-2-0/ColumnLineageDatasetFacet.json#/$defs/ColumnLineageDatasetFacet'), fields: lineageOf(k) },
       },
       ...(terminal ? { outputFacets: { outputStatistics: { ...facet('1-0-2/OutputStatisticsOutputDatasetFacet.json#/$defs/OutputStatisticsOutputDatasetFacet'), rowCount: 1180, size: 96_000 } } } : {}),
     })),

@@ -33,9 +33,12 @@ export async function impactOf(sql: SqlClient, start: ImpactStart, depth: number
        union all
        select po.product_id, po.name, null from ports po where po.dataset_key = $1
        union all
-       select po.product_id, po.name, substr($1, length(prefix) + 1)
-         from ports po cross join lateral (select 'field:' || substr(po.dataset_key, 9) || ':' as prefix) x
-        where starts_with($1, 'field:') and starts_with($1, prefix) and length($1) > length(prefix)
+       -- a field id is its port dataset's id and the field name: each colon of the id is a candidate split,
+       -- looked up by index (ports_dataset) rather than matching every port's prefix
+       select po.product_id, po.name, substr($1, i + 1)
+         from generate_series(8, length($1) - 1) as i
+         join ports po on po.dataset_key = 'dataset:' || substr($1, 7, i - 7)
+        where starts_with($1, 'field:') and substr($1, i, 1) = ':'
        union all
        select $4::text, $5::text, $6::text where $4::text is not null
      ),

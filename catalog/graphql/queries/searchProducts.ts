@@ -34,7 +34,7 @@ export async function searchProducts(sql: SqlClient, filter: ProductFilter, firs
     `with q as (select case when $1::text is null then null else websearch_to_tsquery('english', $1::text) end as tsq),
      matched as (
        select p.id, p.domain, p.layer, p.owner_team, p.tags, p.status,
-              -- The mean of each port's latest score, read through quality_results_port for matched products only.
+              -- The mean of each port's latest score, read through quality_results_latest (migration 4) for matched products only.
               (select avg(score) from (select distinct on (port) score from quality_results r
                                         where r.product_id = p.id order by port, measured_at desc, id desc) latest) as quality,
               case when q.tsq is null then null else ts_rank_cd(p.search, q.tsq)::float8 end as rank

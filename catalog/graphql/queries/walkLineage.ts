@@ -3,7 +3,8 @@ import type { NodeRowRead } from '../rows.js';
 
 export type Direction = 'UPSTREAM' | 'DOWNSTREAM' | 'BOTH';
 
-export interface LineageNodeRead extends NodeRowRead {
+/** A node of a walk: what the graph shows (not the node's facets, which a walk of hundreds of nodes would carry for nothing). */
+export interface LineageNodeRead extends Omit<NodeRowRead, 'facets'> {
   readonly distance: number;
 }
 
@@ -34,11 +35,12 @@ const MAX_EDGES = 5_000;
  *
  * The walk goes one hop beyond `depth`: a node found only there means depth cut the graph short
  * (`truncated`), as does a node cap (`first`) with more nodes, or the walk's own row cap. Breadth first, so
- * the nodes kept are the nearest. Returns an empty graph when the node does not exist.
+ * the nodes kept are the nearest; only those (`first`, and one more to tell) are read from `lineage_nodes`.
+ * Returns an empty graph when the node does not exist.
  */
 export async function walkLineage(sql: SqlClient, start: string, direction: Direction, depth: number, first: number): Promise<LineageGraphRead> {
   const directions = direction === 'BOTH' ? ['up', 'down'] : direction === 'UPSTREAM' ? ['up'] : ['down'];
-  const { rows } = await sql.query<LineageNodeRead & { walked: number }>(
+  const { rows } = await sql.query<LineageNodeRead & { walked: number; beyond: number }>(
     `with recursive walk(id, dir, depth) as (
        select key, d, 0 from lineage_nodes cross join unnest($2::text[]) as d where key = $1
        union
@@ -66,24 +68,31 @@ export async function walkLineage(sql: SqlClient, start: string, direction: Dire
      walked as (select id, depth from walk limit $4),
      nearest as (select id, min(depth) as distance from walked group by id)
      select n.key, n.kind, n.namespace, n.name, n.field, coalesce(n.product_id, p.product_id, n.facets #>> '{mesh_dataProduct,product}') as product_id,
-            coalesce(n.port, p.name, n.facets #>> '{mesh_dataProduct,port}') as port, n.facets, w.distance, (select count(*)::int from walked) as walked
+            coalesce(n.port, p.name, n.facets #>> '{mesh_dataProduct,port}') as port, w.distance, (select count(*)::int from walked) as walked,
+            (select count(*)::int from nearest where distance > $3) as beyond
        from nearest w join lineage_nodes n on n.key = w.id left join ports p on p.dataset_key = n.key
-      order by w.distance, n.key`,
-    [start, directions, depth, MAX_WALK_ROWS],
+      where w.distance <= $3
+      order by w.distance, n.key
+      limit $5`,
+    [start, directions, depth, MAX_WALK_ROWS, first + 1],
   );
-  const within = rows.filter((r) => r.distance <= depth);
   const walked = rows[0]?.walked ?? 0;
-  const truncated = within.length < rows.length || within.length > first || walked >= MAX_WALK_ROWS;
-  const nodes = within.slice(0, first).map(({ walked: _walked, ...node }) => node);
+  const truncated = (rows[0]?.beyond ?? 0) > 0 || rows.length > first || walked >= MAX_WALK_ROWS;
+  const nodes = rows.slice(0, first).map(({ walked: _walked, beyond: _beyond, ...node }) => node);
   if (nodes.length === 0) return { nodes, edges: [], truncated };
   const ids = nodes.map((n) => n.key);
   const edges = (await sql.query<LineageEdgeRead>(
-    `select source, target, kind, via from (
+    `with walked as materialized (
+       -- the walk's nodes by primary key, planned on their own: joined to the facet condition, the planner
+       -- prefers the partial index on the mesh facet and reads every port dataset through it
+       select key, kind, facets from lineage_nodes where key = any($1::text[])
+     )
+     select source, target, kind, via from (
        select source, target, kind, via from lineage_edges where source = any($1::text[]) and target = any($1::text[])
        union
        select 'product:' || (d.facets #>> '{mesh_dataProduct,product}'), d.key, 'publishes', coalesce(d.facets #>> '{mesh_dataProduct,port}', '')
-         from lineage_nodes d
-        where d.key = any($1::text[]) and d.kind = 'dataset' and d.facets ? 'mesh_dataProduct'
+         from walked d
+        where d.kind = 'dataset' and d.facets ? 'mesh_dataProduct'
           and 'product:' || (d.facets #>> '{mesh_dataProduct,product}') = any($1::text[])
      ) e order by source, kind, target, via limit $2`,
     [ids, MAX_EDGES + 1],

@@ -1,8 +1,9 @@
 import type { Migration } from './Migration.js';
 import { migration as catalog } from './0001_catalog.js';
 import { migration as graphql } from './0002_graphql.js';
+import { migration as graphqlIndexes } from './0004_graphql_indexes.js';
 
 export type { Migration } from './Migration.js';
 
 /** Every migration, in the order they apply. */
-export const MIGRATIONS: readonly Migration[] = [catalog, graphql];
+export const MIGRATIONS: readonly Migration[] = [catalog, graphql, graphqlIndexes];

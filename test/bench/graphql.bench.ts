@@ -1,0 +1,218 @@
+/**
+ * The GraphQL catalog under load (issue 6), on the real PostgreSQL server: a generated catalog of 10,000
+ * products, 50,000 datasets and 200,000 lineage edges (`generateCatalog`), a real `CatalogServer` with the
+ * GraphQL handler on 127.0.0.1, and 32 concurrent keep-alive clients for 30 s per kind of query
+ * (`MESH_BENCH_SECONDS` to shorten, `MESH_BENCH_PRODUCTS` to scale the catalog down): search, product detail,
+ * lineage at depth 5, impact. Reported per kind: p50, p95, p99, throughput, and SQL statements per query
+ * (the store runs over a counting client). Target: p95 under 50 ms for each.
+ *
+ * Baselines, measured in the same run over the same HTTP, Apollo and pg path: `{ __typename }` (no SQL), and a
+ * primary-key lookup `product(id) { id name }` (one statement). The ratio is against the lookup.
+ */
+import { loadavg } from 'node:os';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { migrate } from '../../catalog/store/migrate.js';
+import { openSqlClient } from '../../catalog/store/openCatalogStore.js';
+import { SqlCatalogStore } from '../../catalog/store/SqlCatalogStore.js';
+import { countingSqlClient, type CountingSqlClient } from '../support/countingSqlClient.js';
+import { BENCH_SCALE, generateCatalog, type CatalogScale, type GeneratedCatalog } from '../support/generateCatalog.js';
+import { startGraphQLCatalog } from '../support/graphqlCatalog.js';
+import { createTestDatabase, postgresAvailable, type TestDatabase } from '../support/postgres.js';
+import { loadFor, type LoadResult } from './loadClients.js';
+import { report } from './support.js';
+
+const SECONDS = Number(process.env['MESH_BENCH_SECONDS'] ?? 30);
+const CLIENTS = 32;
+const PRODUCTS = Number(process.env['MESH_BENCH_PRODUCTS'] ?? BENCH_SCALE.products);
+const SCALE: CatalogScale = PRODUCTS === BENCH_SCALE.products ? BENCH_SCALE : scaled(PRODUCTS);
+const TARGET_P95_MS = 50;
+const available = await postgresAvailable();
+
+function scaled(products: number): CatalogScale {
+  const f = products / BENCH_SCALE.products;
+  return { ...BENCH_SCALE, products, datasets: Math.round(BENCH_SCALE.datasets * f), edges: Math.round(BENCH_SCALE.edges * f) };
+}
+
+const SEARCH = /* GraphQL */ `
+query Search($query: String!) {
+  products(query: $query, first: 20) {
+    totalCount
+    edges { node { id name domain layer qualityScore { score grade } } }
+    pageInfo { hasNextPage endCursor }
+    facets { domain { value count } layer { value count } owner { value count } tag { value count } status { value count } }
+  }
+}`;
+
+const DETAIL = /* GraphQL */ `
+query Detail($id: ID!) {
+  product(id: $id) {
+    id name domain version status description tags layer pattern file publishedAt updatedAt
+    owner { team email slack }
+    sla { freshnessMax freshnessColumn availability completeness }
+    inputs { productId port fields description product { id name } dataset { id name } }
+    outputs {
+      name description compatibility status
+      dataset { id namespace name }
+      contract { path version title fields { name type required nullable pii classification description primaryKey } }
+      qualityScore { score grade measuredAt }
+      slaStatus { freshness availability completeness }
+    }
+    consumers { port fields product { id name domain } team { name } }
+    versions { seq version publishedAt publishedBy }
+    runs(first: 5) { id job state startedAt endedAt }
+    slaStatus { measuredAt freshness freshnessLagSeconds freshnessMaxSeconds availability availabilityPercent completeness completenessPercent }
+    qualityScore { score grade measuredAt dimensions { name score weight detail } }
+  }
+}`;
+
+const LINEAGE = /* GraphQL */ `
+query Lineage($node: ID!) {
+  lineage(node: $node, depth: 5) {
+    nodes { id kind name distance }
+    edges { source target kind via }
+    truncated
+  }
+}`;
+
+const IMPACT = /* GraphQL */ `
+query Impact($node: ID!) {
+  impact(node: $node) { distance fieldLevel fields product { id name } team { name } }
+}`;
+
+const PK_LOOKUP = /* GraphQL */ `query Lookup($id: ID!) { product(id: $id) { id name } }`;
+const TYPENAME = /* GraphQL */ `{ __typename }`;
+
+interface Figure {
+  readonly query: string;
+  readonly result: LoadResult;
+  readonly statements: number;
+  readonly load: number;
+}
+
+describe.skipIf(!available)('GraphQL catalog benchmark (PostgreSQL)', () => {
+  let db: TestDatabase;
+  let sql: CountingSqlClient;
+  let store: SqlCatalogStore;
+  let catalog: GeneratedCatalog;
+  let server: Awaited<ReturnType<typeof startGraphQLCatalog>>;
+  const figures: Figure[] = [];
+
+  beforeAll(async () => {
+    db = await createTestDatabase('mesh_bench');
+    sql = countingSqlClient(await openSqlClient({ kind: 'postgres', url: db.url }));
+    await migrate(sql);
+    store = new SqlCatalogStore(sql);
+    catalog = await generateCatalog(store, SCALE);
+    server = await startGraphQLCatalog(store, { log: (line) => console.error(line) });
+  });
+  afterAll(async () => {
+    await server?.close();
+    await store?.close();
+    await db?.drop();
+  });
+
+  const post = async (query: string, variables: Record<string, unknown>) => {
+    const res = await fetch(server.graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+    const body = (await res.json()) as { data?: Record<string, unknown>; errors?: unknown[] };
+    expect(body.errors, JSON.stringify(body.errors)).toBeUndefined();
+    return body.data!;
+  };
+  const bodies = (query: string, variables: readonly Record<string, unknown>[]) => variables.map((v) => Buffer.from(JSON.stringify({ query, variables: v })));
+  const measure = async (name: string, payloads: readonly Buffer[]) => {
+    sql.reset();
+    const result = await loadFor(server.graphqlUrl, payloads, SECONDS, {
+      clients: CLIENTS,
+      expected: 200,
+      check: (text) => (text.includes('"errors":[') ? text.slice(0, 300) : undefined),
+    });
+    const figure = { query: name, result, statements: sql.statements / result.requests, load: loadavg()[0]! };
+    figures.push(figure);
+    console.log(`${name}: ${result.requests} requests, p95 ${result.p95.toFixed(1)} ms, ${figure.statements.toFixed(2)} statements/query; top statements:`, sql.top(5));
+    expect(result.failed, result.firstFailure).toBe(0);
+    return figure;
+  };
+
+  /** Products spread over the catalog, the same ones each run. */
+  const sample = (n: number) => {
+    const step = catalog.products.length / n;
+    return Array.from({ length: n }, (_, i) => catalog.products[Math.floor(i * step + step / 2)]!);
+  };
+
+  it('generates the catalog', () => {
+    const c = catalog.counts;
+    report(`Generated catalog (${catalog.seconds.total.toFixed(1)} s, load ${loadavg()[0]!.toFixed(1)})`, [
+      { products: c.products, domains: c.domains, teams: c.teams, ports: c.ports, datasets: c.datasets, jobs: c.jobs, fields: c.fields },
+      { edges: c.edges, ...c.edgesByKind },
+      { runs: c.runs, 'quality results': c.qualityResults, 'SLA rows': c.slaStatus, 'longest feed chain': catalog.longestChain.length },
+      { 'plan s': catalog.seconds.plan, 'lineage (COPY) s': catalog.seconds.lineage, 'publish s': catalog.seconds.publish, 'results s': catalog.seconds.results, 'vacuum analyze s': catalog.seconds.vacuum },
+    ]);
+    expect(c.products).toBe(SCALE.products);
+  });
+
+  it('baselines: { __typename } and a primary-key lookup over the same path', async () => {
+    await measure('baseline: { __typename } (no SQL)', bodies(TYPENAME, [{}]));
+    await measure('baseline: product(id) { id name } (primary key)', bodies(PK_LOOKUP, sample(500).map((p) => ({ id: p.id }))));
+  });
+
+  it('search', async () => {
+    const terms = [...catalog.searchTerms, 'orders daily', 'customer churn', '"customers enriched"', 'payments -raw', 'invoices or refunds', 'email'];
+    const data = await post(SEARCH, { query: 'orders' });
+    expect((data['products'] as { totalCount: number }).totalCount).toBeGreaterThan(0);
+    await measure('search: products(query) with facets', bodies(SEARCH, terms.map((query) => ({ query }))));
+  });
+
+  it('product detail', async () => {
+    const ids = sample(500).map((p) => ({ id: p.id }));
+    const data = await post(DETAIL, ids[0]!);
+    expect((data['product'] as { id: string }).id).toBe(ids[0]!.id);
+    await measure('product detail: every field', bodies(DETAIL, ids));
+  });
+
+  it('lineage at depth 5', async () => {
+    // Starts in every layer: products, and port datasets.
+    const starts = sample(200).flatMap((p, i) => [{ node: i % 2 === 0 ? `product:${p.id}` : p.ports[0]!.key }]);
+    const sizes = { nodes: [] as number[], edges: [] as number[], truncated: 0 };
+    for (const start of starts.slice(0, 50)) {
+      const graph = (await post(LINEAGE, start))['lineage'] as { nodes: unknown[]; edges: unknown[]; truncated: boolean };
+      sizes.nodes.push(graph.nodes.length);
+      sizes.edges.push(graph.edges.length);
+      if (graph.truncated) sizes.truncated++;
+    }
+    const figure = await measure('lineage(node, depth: 5), first 100 nodes', bodies(LINEAGE, starts));
+    report('Lineage walks at depth 5 (50 starts)', [
+      { 'nodes mean': mean(sizes.nodes), 'nodes max': Math.max(...sizes.nodes), 'edges mean': mean(sizes.edges), 'edges max': Math.max(...sizes.edges), 'truncated (first: 100)': `${sizes.truncated}/50` },
+    ]);
+    expect(figure.result.requests).toBeGreaterThan(0);
+  });
+
+  it('impact', async () => {
+    // Of a product, of a port (its dataset), and of a field of a port.
+    const starts = sample(300).map((p, i) => {
+      const port = p.ports[0]!;
+      return { node: i % 3 === 0 ? `product:${p.id}` : i % 3 === 1 ? port.key : `field:${port.dataset.namespace}:${port.dataset.name}:customer_id` };
+    });
+    const sizes: number[] = [];
+    for (const start of starts.slice(0, 30)) sizes.push(((await post(IMPACT, start))['impact'] as unknown[]).length);
+    await measure('impact(node) of a product, port or field', bodies(IMPACT, starts));
+    report('Impact (30 starts)', [{ 'impacted products mean': mean(sizes), max: Math.max(...sizes) }]);
+  });
+
+  it('reports', () => {
+    const lookup = figures.find((f) => f.query.startsWith('baseline: product'))!;
+    report(`GraphQL catalog, ${CLIENTS} clients, ${SECONDS} s each, ${SCALE.products.toLocaleString('en-US')} products (target p95 < ${TARGET_P95_MS} ms)`, figures.map((f) => ({
+      query: f.query,
+      requests: f.result.requests,
+      'req/s': f.result.throughput,
+      'p50 ms': f.result.p50,
+      'p95 ms': f.result.p95,
+      'p99 ms': f.result.p99,
+      'statements/query': f.statements,
+      'p95 vs lookup': `${(f.result.p95 / lookup.result.p95).toFixed(1)}x`,
+      load: f.load,
+    })));
+  });
+});
+
+function mean(values: readonly number[]): number {
+  return values.reduce((a, b) => a + b, 0) / Math.max(1, values.length);
+}
