@@ -89,8 +89,11 @@ export class IngestBatch {
       });
       events.push(`${head.slice(0, -1)},"payload":${event.text}}`);
     }
+    const nodes = [...this.nodes.values()];
     const rest = JSON.stringify({
-      nodes: [...this.nodes.values()],
+      // Nodes with facets are merged with the stored ones; bare nodes (fields, datasets named by columnLineage) only need to exist.
+      nodes: nodes.filter((node) => !isEmpty(node.stamps)),
+      bare: nodes.filter((node) => isEmpty(node.stamps)).map(({ key, kind, namespace, name, field, dataset }) => ({ key, kind, namespace, name, field, dataset })),
       edges: [...this.edges.values()],
       runs: [...this.runs.values()],
       requests: this.requests.map((request, idx) => ({
@@ -104,4 +107,8 @@ export class IngestBatch {
     });
     return `{"events":[${events.join(',')}],${rest.slice(1)}`;
   }
+}
+
+function isEmpty(object: object): boolean {
+  return Object.keys(object).length === 0;
 }
