@@ -43,7 +43,8 @@ const runWins = `(excluded.state_rank, excluded.state_stamp collate "C") > (r.st
  * that stored anything. Every derived write keeps the greatest stamp (see migration 0001), so replaying events,
  * in any order, changes nothing more; a row the merge would not change is not written. Rows are inserted in key
  * order, so that concurrent batches lock shared rows in the same order. The one parameter is the batch as JSON
- * (`IngestBatch.toJson`), parsed once when bound and read in place (a CTE would copy it, to disk when large).
+ * (`IngestBatch.toJson`), parsed once when bound and read in place (a CTE would copy it, to disk when large);
+ * facets that stand whole in an event are read from it by path (`#>` walks without copying on the way).
  */
 export const INGEST_SQL = /* sql */ `
 with ev as (
@@ -56,9 +57,9 @@ with ev as (
 ),
 node_rows as (
   insert into lineage_nodes as n (key, kind, namespace, name, field, dataset_key, facets, facet_stamps)
-  select x.key, x.kind, x.namespace, x.name, x.field, x.dataset, x.facets, x.stamps
+  select x.key, x.kind, x.namespace, x.name, x.field, x.dataset, coalesce(x.facets, $1::jsonb #> x.path), x.stamps
   from jsonb_to_recordset($1::jsonb -> 'nodes')
-    as x(key text, kind text, namespace text, name text, field text, dataset text, facets jsonb, stamps jsonb)
+    as x(key text, kind text, namespace text, name text, field text, dataset text, facets jsonb, path text[], stamps jsonb)
   order by x.key
   on conflict (key) do update set
     facets = ${nodeFacets.facets},
@@ -89,11 +90,11 @@ run_rows as (
   insert into runs as r (run_id, job_key, state, state_rank, state_stamp, state_time, started_at, ended_at, error_message,
                          first_event_at, last_event_at, parent_run_id, nominal_start, nominal_end, facets, facet_stamps)
   select x.id, x.job, x.state, x.rank, x.stamp, x."stateTime", x."startedAt", x."endedAt", x."errorMessage",
-         x."firstEventAt", x."lastEventAt", x."parentRunId", x."nominalStart", x."nominalEnd", x.facets, x.stamps
+         x."firstEventAt", x."lastEventAt", x."parentRunId", x."nominalStart", x."nominalEnd", coalesce(x.facets, $1::jsonb #> x.path), x.stamps
   from jsonb_to_recordset($1::jsonb -> 'runs')
     as x(id uuid, job text, state text, rank smallint, stamp text, "stateTime" timestamptz, "startedAt" timestamptz,
          "endedAt" timestamptz, "errorMessage" text, "firstEventAt" timestamptz, "lastEventAt" timestamptz,
-         "parentRunId" uuid, "nominalStart" timestamptz, "nominalEnd" timestamptz, facets jsonb, stamps jsonb)
+         "parentRunId" uuid, "nominalStart" timestamptz, "nominalEnd" timestamptz, facets jsonb, path text[], stamps jsonb)
   order by x.id
   on conflict (run_id) do update set
     state         = case when ${runWins} then excluded.state else r.state end,
@@ -139,6 +140,6 @@ select coalesce((select array_agg(hash) from ev), '{}') as stored`;
 export async function ingestLineage(executor: SqlClient, batch: IngestBatch): Promise<Set<string>> {
   const json = batch.toJson();
   // A single statement commits or fails as a whole; a deadlock with a concurrent batch is retried.
-  const { rows } = await retryTransient(() => executor.query<{ stored: string[] }>(INGEST_SQL, [json], { name: 'mesh_ingest_lineage_v2' }));
+  const { rows } = await retryTransient(() => executor.query<{ stored: string[] }>(INGEST_SQL, [json], { name: 'mesh_ingest_lineage_v3' }));
   return new Set(rows[0]?.stored ?? []);
 }

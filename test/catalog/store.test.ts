@@ -425,6 +425,13 @@ describe.each(CATALOG_ADAPTERS)('catalog store on $name', (adapter) => {
           await store.ingestLineage(batchOf(principal, eventsFor(o)));
           expect((await store.sql.query('select updated_at from lineage_nodes where key = $1', [key])).rows).toEqual(before);
         }
+        // All four in one statement: the batch merges them first, into facets from two events (sent inline).
+        const key = `dataset:pg://tiers:t${orders.length}`;
+        const all = eventsFor(orders.length);
+        const expected = all.map((e) => checker.check(e).nodes.find((n) => n.key === key)!).reduce((a, b) => mergeNodeRows(a, b));
+        expect(expected.source).toBeUndefined();
+        await store.ingestLineage(batchOf(principal, all));
+        expect((await store.sql.query('select facets, facet_stamps from lineage_nodes where key = $1', [key])).rows).toEqual([{ facets: expected.facets, facet_stamps: expected.stamps }]);
         // The newest event named only schema and dataSource; columnLineage stays from the newest output event.
         const [last] = (await store.sql.query<{ facets: { schema: { fields: unknown[] }; columnLineage?: unknown } }>('select facets from datasets where key = $1', ['dataset:pg://tiers:t0'])).rows;
         expect([last!.facets.schema.fields.length, Object.keys(last!.facets).sort()]).toEqual([5, ['columnLineage', 'dataSource', 'schema']]);
