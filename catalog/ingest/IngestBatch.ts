@@ -1,6 +1,6 @@
 import type { Principal } from '../store/Principal.js';
 import { principalLabel, principalTeam } from '../store/Principal.js';
-import type { EdgeRow, NodeRow, NormalizedEvent, RunRow } from './LineageRows.js';
+import type { EdgeRow, FacetSource, NodeRow, NormalizedEvent, RunRow } from './LineageRows.js';
 import { mergeEdgeRows, mergeNodeRows, mergeRunRows } from './mergeRows.js';
 
 /** One client request: a single event or a batch, written together or not at all. */
@@ -71,9 +71,14 @@ export class IngestBatch {
     );
   }
 
-  /** The statement's one parameter. Events' JSON is spliced in as received, not serialized again. */
+  /**
+   * The statement's one parameter. Events' JSON is spliced in as received, not serialized again; facets that
+   * stand whole in an event travel as their path into it (`["events", "<i>", "payload", ...]`, read with `#>`),
+   * not as a second copy.
+   */
   toJson(): string {
     const events: string[] = [];
+    const position = new Map<string, number>();
     for (const { event, request } of this.events.values()) {
       const head = JSON.stringify({
         hash: event.hash,
@@ -87,12 +92,20 @@ export class IngestBatch {
         producer: event.producer,
         team: principalTeam(this.requests[request]!.principal),
       });
+      position.set(event.hash, events.length);
       events.push(`${head.slice(0, -1)},"payload":${event.text}}`);
     }
+    const located = (facets: Record<string, unknown>, source: FacetSource | undefined) => {
+      const at = source === undefined ? undefined : position.get(source.event);
+      return at === undefined ? { facets, path: null } : { facets: null, path: ['events', String(at), 'payload', ...source!.path] };
+    };
+    const nodes = [...this.nodes.values()];
     const rest = JSON.stringify({
-      nodes: [...this.nodes.values()],
+      // Nodes with facets are merged with the stored ones; bare nodes (fields, datasets named by columnLineage) only need to exist.
+      nodes: nodes.filter((node) => !isEmpty(node.stamps)).map(({ facets, source, ...node }) => ({ ...node, ...located(facets, source) })),
+      bare: nodes.filter((node) => isEmpty(node.stamps)).map(({ key, kind, namespace, name, field, dataset }) => ({ key, kind, namespace, name, field, dataset })),
       edges: [...this.edges.values()],
-      runs: [...this.runs.values()],
+      runs: [...this.runs.values()].map(({ facets, source, ...run }) => ({ ...run, ...located(facets, source) })),
       requests: this.requests.map((request, idx) => ({
         idx,
         team: principalTeam(request.principal),
@@ -104,4 +117,8 @@ export class IngestBatch {
     });
     return `{"events":[${events.join(',')}],${rest.slice(1)}`;
   }
+}
+
+function isEmpty(object: object): boolean {
+  return Object.keys(object).length === 0;
 }

@@ -7,6 +7,17 @@
 
 export type NodeKind = 'dataset' | 'job' | 'field';
 
+/**
+ * Where a row's facets stand in an event, when they are exactly that object (`path` into the event, e.g.
+ * `['inputs', '0', 'facets']`): the store then reads them from the event it stores anyway, instead of a second
+ * copy sent and parsed again.
+ */
+export interface FacetSource {
+  /** The event's hash. */
+  readonly event: string;
+  readonly path: readonly string[];
+}
+
 /** A dataset, job or field node and the facets this event reports for it. */
 export interface NodeRow {
   readonly key: string;
@@ -19,6 +30,7 @@ export interface NodeRow {
   readonly facets: Record<string, unknown>;
   /** Per facet key, the stamp of the event that reported it. */
   readonly stamps: Record<string, string>;
+  readonly source?: FacetSource | undefined;
 }
 
 /** reads: dataset -> job; writes: job -> dataset; derives: field -> field, or field -> dataset. */
@@ -55,6 +67,7 @@ export interface RunRow {
   readonly nominalEnd: string | null;
   readonly facets: Record<string, unknown>;
   readonly stamps: Record<string, string>;
+  readonly source?: FacetSource | undefined;
 }
 
 export type EventKind = 'run' | 'job' | 'dataset';

@@ -1,4 +1,4 @@
-import type { EdgeRow, NodeRow, RunRow, RunState } from './LineageRows.js';
+import type { EdgeRow, FacetSource, NodeRow, RunRow, RunState } from './LineageRows.js';
 
 /** START < RUNNING < the terminal states; OTHER reports facets only. */
 export const RUN_STATE_RANK: Readonly<Record<RunState, number>> = { OTHER: 0, START: 1, RUNNING: 2, COMPLETE: 3, FAIL: 3, ABORT: 3 };
@@ -25,9 +25,22 @@ export function mergeFacets(
   return { facets, stamps };
 }
 
+/** The source of the side whose facets the merge kept whole (same keys, same values), if any. */
+function mergedSource(
+  merged: Record<string, unknown>,
+  a: { facets: Record<string, unknown>; source?: FacetSource | undefined },
+  b: { facets: Record<string, unknown>; source?: FacetSource | undefined },
+): FacetSource | undefined {
+  const keys = Object.keys(merged);
+  const whole = (side: Record<string, unknown>) => Object.keys(side).length === keys.length && keys.every((k) => Object.hasOwn(side, k) && side[k] === merged[k]);
+  if (a.source && whole(a.facets)) return a.source;
+  if (b.source && whole(b.facets)) return b.source;
+  return undefined;
+}
+
 export function mergeNodeRows(a: NodeRow, b: NodeRow): NodeRow {
   const merged = mergeFacets(a.facets, a.stamps, b.facets, b.stamps);
-  return { ...a, facets: merged.facets, stamps: merged.stamps };
+  return { ...a, facets: merged.facets, stamps: merged.stamps, source: mergedSource(merged.facets, a, b) };
 }
 
 /** The earliest sighting of an edge keeps its detail. */
@@ -61,6 +74,7 @@ export function mergeRunRows(a: RunRow, b: RunRow): RunRow {
     nominalEnd: least(a.nominalEnd, b.nominalEnd),
     facets: facets.facets,
     stamps: facets.stamps,
+    source: mergedSource(facets.facets, a, b),
   };
 }
 

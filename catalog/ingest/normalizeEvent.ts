@@ -1,7 +1,7 @@
 import { isObject, type JsonObject } from '../../platform/util/guards.js';
 import { InvalidContentError } from '../errors.js';
 import { datasetKey, fieldKey, jobKey } from '../lineageKeys.js';
-import type { EdgeRow, EventKind, NodeRow, NormalizedEvent, RunRow, RunState } from './LineageRows.js';
+import type { EdgeRow, EventKind, FacetSource, NodeRow, NormalizedEvent, RunRow, RunState } from './LineageRows.js';
 import { mergeEdgeRows, mergeNodeRows, RUN_STATE_RANK } from './mergeRows.js';
 
 const RUN_STATES = new Set<string>(Object.keys(RUN_STATE_RANK));
@@ -30,17 +30,18 @@ export function normalizeEvent(event: JsonObject, hash: string, text: string = J
     const existing = edges.get(id);
     edges.set(id, existing ? mergeEdgeRows(existing, row) : row);
   };
-  const facetRow = (value: unknown) => {
-    const facets = isObject(value) ? value : {};
+  /** The facets at `path` in the event (its `facets` member), each stamped with this event. */
+  const facetRow = (value: unknown, path: readonly string[]) => {
+    if (!isObject(value)) return { facets: {}, stamps: {} };
     const stamps: Record<string, string> = {};
-    for (const key of Object.keys(facets)) stamps[key] = stamp;
-    return { facets, stamps };
+    for (const key of Object.keys(value)) stamps[key] = stamp;
+    return { facets: value, stamps, source: { event: hash, path } };
   };
-  const addDataset = (dataset: JsonObject): string => {
+  const addDataset = (dataset: JsonObject, path: readonly string[]): string => {
     const namespace = String(dataset['namespace']);
     const name = String(dataset['name']);
     const key = datasetKey(namespace, name);
-    addNode({ key, kind: 'dataset', namespace, name, field: null, dataset: null, ...facetRow(dataset['facets']) });
+    addNode({ key, kind: 'dataset', namespace, name, field: null, dataset: null, ...facetRow(dataset['facets'], [...path, 'facets']) });
     if (isObject(dataset['facets'])) addColumnLineage(namespace, name, key, dataset['facets']['columnLineage']);
     return key;
   };
@@ -75,24 +76,29 @@ export function normalizeEvent(event: JsonObject, hash: string, text: string = J
     const namespace = String(event['job']['namespace']);
     const name = String(event['job']['name']);
     job = jobKey(namespace, name);
-    addNode({ key: job, kind: 'job', namespace, name, field: null, dataset: null, ...facetRow(event['job']['facets']) });
+    addNode({ key: job, kind: 'job', namespace, name, field: null, dataset: null, ...facetRow(event['job']['facets'], ['job', 'facets']) });
   }
-  for (const input of Array.isArray(event['inputs']) ? event['inputs'].filter(isObject) : []) {
-    const key = addDataset(input);
+  const datasets = (side: 'inputs' | 'outputs', add: (key: string) => void) => {
+    const list = event[side];
+    if (!Array.isArray(list)) return;
+    list.forEach((dataset, i) => {
+      if (isObject(dataset)) add(addDataset(dataset, [side, String(i)]));
+    });
+  };
+  datasets('inputs', (key) => {
     if (job !== null) addEdge({ source: key, target: job, kind: 'reads', detail: null, stamp });
-  }
-  for (const output of Array.isArray(event['outputs']) ? event['outputs'].filter(isObject) : []) {
-    const key = addDataset(output);
+  });
+  datasets('outputs', (key) => {
     if (job !== null) addEdge({ source: job, target: key, kind: 'writes', detail: null, stamp });
-  }
-  const dataset = kind === 'dataset' && isObject(event['dataset']) ? addDataset(event['dataset']) : null;
+  });
+  const dataset = kind === 'dataset' && isObject(event['dataset']) ? addDataset(event['dataset'], ['dataset']) : null;
 
   let run: RunRow | undefined;
   let runId: string | null = null;
   const eventType = typeof event['eventType'] === 'string' ? event['eventType'] : null;
   if (kind === 'run' && isObject(event['run']) && job !== null) {
     runId = String(event['run']['runId']).toLowerCase();
-    run = runRow(runId, job, eventType, eventTime, stamp, facetRow(event['run']['facets']));
+    run = runRow(runId, job, eventType, eventTime, stamp, facetRow(event['run']['facets'], ['run', 'facets']));
   }
   return {
     hash,
@@ -116,7 +122,7 @@ function runRow(
   eventType: string | null,
   eventTime: string,
   stamp: string,
-  { facets, stamps }: { facets: JsonObject; stamps: Record<string, string> },
+  { facets, stamps, source }: { facets: JsonObject; stamps: Record<string, string>; source?: FacetSource },
 ): RunRow {
   const state: RunState = eventType !== null && RUN_STATES.has(eventType) ? (eventType as RunState) : 'OTHER';
   const rank = RUN_STATE_RANK[state];
@@ -140,6 +146,7 @@ function runRow(
     nominalEnd: nominal['nominalEndTime'] === undefined ? null : isoTime(nominal['nominalEndTime'], '/run/facets/nominalTime/nominalEndTime'),
     facets,
     stamps,
+    source,
   };
 }
 

@@ -96,8 +96,10 @@ export class CatalogServer {
 
   constructor(private readonly options: CatalogServerOptions) {
     this.limits = { ...DEFAULT_BODY_LIMITS, ...options.limits };
-    // On a server, a few batches in flight overlap their commits (WAL flushes); PGlite has one connection.
-    this.writer = new LineageWriter(options.store, { concurrency: options.store.sql.kind === 'postgres' ? 4 : 1, ...options.writer });
+    // One statement at a time: requests that arrive while it runs make the next one. Overlapping statements
+    // (each waiting for its own WAL flush) split the same requests into more, smaller statements, and a
+    // statement's fixed cost is several events' worth: on two cores that was slower, one event per request.
+    this.writer = new LineageWriter(options.store, options.writer);
     this.ingestor = new LineageIngestor(EventChecker.create(options.extraFacetSchemas), this.writer);
     this.auth = new Authenticator(options.store, { authReads: options.authReads ?? false, ...(options.tokenCacheMs === undefined ? {} : { cacheMs: options.tokenCacheMs }) });
     this.http = createServer({ requestTimeout: 120_000, headersTimeout: 20_000, keepAliveTimeout: 5_000 }, (req, res) => void this.dispatch(req, res));

@@ -3,45 +3,76 @@ import { retryTransient } from './retryTransient.js';
 import type { SqlClient } from '../../platform/db/SqlClient.js';
 
 /**
+ * Whether every incoming stamp is greater than every stored one: the usual case, a node or run reported again by
+ * a later event. Then each incoming facet wins and the per-key merge needs no look at the stored facets. A
+ * jsonpath filter (no set-returning function, so no tuplestore per row); jsonpath compares strings by code
+ * point, as `collate "C"` does.
+ */
+const allNewer = (stored: string, incoming: string) => `not jsonb_path_exists(${incoming}, '$.* ? (@ <= $s.*)', jsonb_build_object('s', ${stored}))`;
+
+/** Whether some incoming stamp is greater than the stored stamp of its key: the merge would change something. */
+const anyNewer = (stored: string, incoming: string) =>
+  `exists (select 1 from jsonb_each_text(${incoming}) as s(k, v) where s.v collate "C" > coalesce(${stored} ->> s.k, '') collate "C")`;
+
+/**
+ * The facet merge of migration 0001 (`mesh_merge_facets`: per key, the greatest stamp wins), in three tiers by
+ * cost. When every incoming stamp is newer: the incoming facets alone if they name every stored key (the stored
+ * facets are not even read), else the stored facets overwritten by the incoming ones (`||`). Otherwise
+ * (an event arriving out of order) the per-key merge.
+ */
+function mergedFacets(row: string): { facets: string; stamps: string; changes: string } {
+  const [facets, stamps, newFacets, newStamps] = [`${row}.facets`, `${row}.facet_stamps`, 'excluded.facets', 'excluded.facet_stamps'];
+  const newer = allNewer(stamps, newStamps);
+  return {
+    facets: `case when ${newer}
+      then case when (${stamps} || ${newStamps}) = ${newStamps} then ${newFacets} else ${facets} || ${newFacets} end
+      else mesh_merge_facets(${facets}, ${stamps}, ${newFacets}, ${newStamps}) end`,
+    stamps: `case when ${newer} then ${stamps} || ${newStamps} else mesh_merge_stamps(${stamps}, ${newStamps}) end`,
+    // Evaluated left to right: the cheap test settles the usual case. No incoming facets change nothing.
+    changes: `((${newStamps} <> '{}'::jsonb and ${newer}) or ${anyNewer(stamps, newStamps)})`,
+  };
+}
+
+const nodeFacets = mergedFacets('n');
+const runFacets = mergedFacets('r');
+const runWins = `(excluded.state_rank, excluded.state_stamp collate "C") > (r.state_rank, r.state_stamp collate "C")`;
+
+/**
  * Stores a batch of OpenLineage events in one statement, hence one round trip and one atomic write: the raw
  * events (skipping hashes already stored), then the merged nodes, edges and runs, and one audit row per request
  * that stored anything. Every derived write keeps the greatest stamp (see migration 0001), so replaying events,
- * in any order, changes nothing more. Rows are inserted in key order, so that concurrent batches lock shared
- * rows in the same order.
+ * in any order, changes nothing more; a row the merge would not change is not written. Rows are inserted in key
+ * order, so that concurrent batches lock shared rows in the same order. The one parameter is the batch as JSON
+ * (`IngestBatch.toJson`), parsed once when bound and read in place (a CTE would copy it, to disk when large);
+ * facets that stand whole in an event are read from it by path (`#>` walks without copying on the way).
  */
 export const INGEST_SQL = /* sql */ `
-with doc as (select $1::jsonb as d),
-ev as (
+with ev as (
   insert into lineage_events (event_hash, kind, event_type, event_time, run_id, job_key, dataset_key, producer, payload, received_by)
   select decode(e.hash, 'hex'), e.kind, e.type, e.at, e.run, e.job, e.dataset, e.producer, e.payload, e.team
-  from doc, jsonb_to_recordset(doc.d -> 'events')
+  from jsonb_to_recordset($1::jsonb -> 'events')
     as e(hash text, kind text, type text, at timestamptz, run uuid, job text, dataset text, producer text, payload jsonb, team text)
   on conflict (event_hash) do nothing
   returning encode(event_hash, 'hex') as hash
 ),
 node_rows as (
   insert into lineage_nodes as n (key, kind, namespace, name, field, dataset_key, facets, facet_stamps)
-  select x.key, x.kind, x.namespace, x.name, x.field, x.dataset, x.facets, x.stamps
-  from doc, jsonb_to_recordset(doc.d -> 'nodes')
-    as x(key text, kind text, namespace text, name text, field text, dataset text, facets jsonb, stamps jsonb)
-  where x.stamps <> '{}'::jsonb
+  select x.key, x.kind, x.namespace, x.name, x.field, x.dataset, coalesce(x.facets, $1::jsonb #> x.path), x.stamps
+  from jsonb_to_recordset($1::jsonb -> 'nodes')
+    as x(key text, kind text, namespace text, name text, field text, dataset text, facets jsonb, path text[], stamps jsonb)
   order by x.key
   on conflict (key) do update set
-    facets = mesh_merge_facets(n.facets, n.facet_stamps, excluded.facets, excluded.facet_stamps),
-    facet_stamps = mesh_merge_stamps(n.facet_stamps, excluded.facet_stamps),
+    facets = ${nodeFacets.facets},
+    facet_stamps = ${nodeFacets.stamps},
     updated_at = now()
-  where exists (
-    select 1 from jsonb_each_text(excluded.facet_stamps) as s(k, v)
-    where s.v collate "C" > coalesce(n.facet_stamps ->> s.k, '') collate "C"
-  )
+  where ${nodeFacets.changes}
   returning 1
 ),
 -- Nodes the events name without facets (fields, bare datasets) only need to exist.
 bare_node_rows as (
   insert into lineage_nodes (key, kind, namespace, name, field, dataset_key)
   select x.key, x.kind, x.namespace, x.name, x.field, x.dataset
-  from doc, jsonb_to_recordset(doc.d -> 'nodes') as x(key text, kind text, namespace text, name text, field text, dataset text, stamps jsonb)
-  where x.stamps = '{}'::jsonb
+  from jsonb_to_recordset($1::jsonb -> 'bare') as x(key text, kind text, namespace text, name text, field text, dataset text)
   order by x.key
   on conflict (key) do nothing
   returning 1
@@ -49,7 +80,7 @@ bare_node_rows as (
 edge_rows as (
   insert into lineage_edges as g (source, target, kind, detail, first_stamp)
   select x.source, x.target, x.kind, x.detail, x.stamp
-  from doc, jsonb_to_recordset(doc.d -> 'edges') as x(source text, target text, kind text, detail jsonb, stamp text)
+  from jsonb_to_recordset($1::jsonb -> 'edges') as x(source text, target text, kind text, detail jsonb, stamp text)
   order by x.source, x.kind, x.target
   on conflict (source, kind, target, via) do update set detail = excluded.detail, first_stamp = excluded.first_stamp
   where excluded.first_stamp collate "C" < g.first_stamp collate "C"
@@ -59,48 +90,45 @@ run_rows as (
   insert into runs as r (run_id, job_key, state, state_rank, state_stamp, state_time, started_at, ended_at, error_message,
                          first_event_at, last_event_at, parent_run_id, nominal_start, nominal_end, facets, facet_stamps)
   select x.id, x.job, x.state, x.rank, x.stamp, x."stateTime", x."startedAt", x."endedAt", x."errorMessage",
-         x."firstEventAt", x."lastEventAt", x."parentRunId", x."nominalStart", x."nominalEnd", x.facets, x.stamps
-  from doc, jsonb_to_recordset(doc.d -> 'runs')
+         x."firstEventAt", x."lastEventAt", x."parentRunId", x."nominalStart", x."nominalEnd", coalesce(x.facets, $1::jsonb #> x.path), x.stamps
+  from jsonb_to_recordset($1::jsonb -> 'runs')
     as x(id uuid, job text, state text, rank smallint, stamp text, "stateTime" timestamptz, "startedAt" timestamptz,
          "endedAt" timestamptz, "errorMessage" text, "firstEventAt" timestamptz, "lastEventAt" timestamptz,
-         "parentRunId" uuid, "nominalStart" timestamptz, "nominalEnd" timestamptz, facets jsonb, stamps jsonb)
+         "parentRunId" uuid, "nominalStart" timestamptz, "nominalEnd" timestamptz, facets jsonb, path text[], stamps jsonb)
   order by x.id
   on conflict (run_id) do update set
-    state         = case when (excluded.state_rank, excluded.state_stamp collate "C") > (r.state_rank, r.state_stamp collate "C") then excluded.state else r.state end,
-    state_rank    = case when (excluded.state_rank, excluded.state_stamp collate "C") > (r.state_rank, r.state_stamp collate "C") then excluded.state_rank else r.state_rank end,
-    state_time    = case when (excluded.state_rank, excluded.state_stamp collate "C") > (r.state_rank, r.state_stamp collate "C") then excluded.state_time else r.state_time end,
-    ended_at      = case when (excluded.state_rank, excluded.state_stamp collate "C") > (r.state_rank, r.state_stamp collate "C") then excluded.ended_at else r.ended_at end,
-    error_message = case when (excluded.state_rank, excluded.state_stamp collate "C") > (r.state_rank, r.state_stamp collate "C") then excluded.error_message else r.error_message end,
-    state_stamp   = case when (excluded.state_rank, excluded.state_stamp collate "C") > (r.state_rank, r.state_stamp collate "C") then excluded.state_stamp else r.state_stamp end,
+    state         = case when ${runWins} then excluded.state else r.state end,
+    state_rank    = case when ${runWins} then excluded.state_rank else r.state_rank end,
+    state_time    = case when ${runWins} then excluded.state_time else r.state_time end,
+    ended_at      = case when ${runWins} then excluded.ended_at else r.ended_at end,
+    error_message = case when ${runWins} then excluded.error_message else r.error_message end,
+    state_stamp   = case when ${runWins} then excluded.state_stamp else r.state_stamp end,
     started_at     = least(r.started_at, excluded.started_at),
     first_event_at = least(r.first_event_at, excluded.first_event_at),
     last_event_at  = greatest(r.last_event_at, excluded.last_event_at),
     parent_run_id  = least(r.parent_run_id, excluded.parent_run_id),
     nominal_start  = least(r.nominal_start, excluded.nominal_start),
     nominal_end    = least(r.nominal_end, excluded.nominal_end),
-    facets         = mesh_merge_facets(r.facets, r.facet_stamps, excluded.facets, excluded.facet_stamps),
-    facet_stamps   = mesh_merge_stamps(r.facet_stamps, excluded.facet_stamps),
+    facets         = ${runFacets.facets},
+    facet_stamps   = ${runFacets.stamps},
     updated_at     = now()
-  where (excluded.state_rank, excluded.state_stamp collate "C") > (r.state_rank, r.state_stamp collate "C")
+  where ${runWins}
      or least(r.started_at, excluded.started_at) is distinct from r.started_at
      or excluded.first_event_at < r.first_event_at
      or excluded.last_event_at > r.last_event_at
      or least(r.parent_run_id, excluded.parent_run_id) is distinct from r.parent_run_id
      or least(r.nominal_start, excluded.nominal_start) is distinct from r.nominal_start
      or least(r.nominal_end, excluded.nominal_end) is distinct from r.nominal_end
-     or exists (
-       select 1 from jsonb_each_text(excluded.facet_stamps) as s(k, v)
-       where s.v collate "C" > coalesce(r.facet_stamps ->> s.k, '') collate "C"
-     )
+     or ${runFacets.changes}
   returning 1
 ),
 audit_rows as (
   insert into audit_log (team, token_id, principal, action, target, detail)
   select q.team, q.token, q.principal, 'lineage.ingest', q.target, jsonb_build_object('events', q.events, 'stored', s.stored)
-  from doc, jsonb_to_recordset(doc.d -> 'requests') as q(idx int, team text, token bigint, principal text, target text, events int)
+  from jsonb_to_recordset($1::jsonb -> 'requests') as q(idx int, team text, token bigint, principal text, target text, events int)
   join (
     select e.request, count(*)::int as stored
-    from doc, jsonb_to_recordset(doc.d -> 'events') as e(hash text, request int)
+    from jsonb_to_recordset($1::jsonb -> 'events') as e(hash text, request int)
     join ev on ev.hash = e.hash
     group by e.request
   ) s on s.request = q.idx
@@ -112,6 +140,6 @@ select coalesce((select array_agg(hash) from ev), '{}') as stored`;
 export async function ingestLineage(executor: SqlClient, batch: IngestBatch): Promise<Set<string>> {
   const json = batch.toJson();
   // A single statement commits or fails as a whole; a deadlock with a concurrent batch is retried.
-  const { rows } = await retryTransient(() => executor.query<{ stored: string[] }>(INGEST_SQL, [json], { name: 'mesh_ingest_lineage_v1' }));
+  const { rows } = await retryTransient(() => executor.query<{ stored: string[] }>(INGEST_SQL, [json], { name: 'mesh_ingest_lineage_v3' }));
   return new Set(rows[0]?.stored ?? []);
 }

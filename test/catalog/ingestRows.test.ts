@@ -170,4 +170,23 @@ describe('merging', () => {
     expect(new Set(document.nodes.map((n: { key: string }) => n.key)).size).toBe(document.nodes.length);
     expect(batch.outcomes(new Set([complete.hash]))).toEqual([['stored', 'duplicate', 'duplicate']]);
   });
+
+  it('sends facets that stand whole in one event as their path into it, and merged ones inline', () => {
+    const runId = uuidFor('paths');
+    const dataset = { namespace: 'pg://paths', name: 'd' };
+    const first = checker.check(runEvent({ runId, eventType: 'START', eventTime: '2026-11-26T10:00:00Z', outputs: [dataset] }));
+    // Later, the dataset is an input (no columnLineage): its merged facets come from both events.
+    const second = checker.check(runEvent({ runId, eventType: 'COMPLETE', eventTime: '2026-11-26T10:05:00Z', inputs: [dataset], outputs: [] }));
+    const batch = new IngestBatch();
+    batch.add({ principal: { kind: 'direct', name: 't' }, target: 'batch', events: [first, second] });
+    const document = JSON.parse(batch.toJson());
+    const pointed = (path: string[]) => path.slice(0, -1).reduce((value, step) => value[step], document).facets;
+    const job = document.nodes.find((n: { key: string }) => n.key === 'job:mesh:sales.orders');
+    expect([job.facets, job.path]).toEqual([null, ['events', '1', 'payload', 'job', 'facets']]);
+    expect(pointed(job.path)).toEqual(JSON.parse(second.text).job.facets);
+    const merged = document.nodes.find((n: { key: string }) => n.key === 'dataset:pg://paths:d');
+    expect([Object.keys(merged.facets).sort(), merged.path]).toEqual([['columnLineage', 'dataSource', 'schema'], null]);
+    expect(merged.facets.dataSource).toEqual(JSON.parse(second.text).inputs[0].facets.dataSource);
+    expect(document.runs[0].path).toEqual(['events', '1', 'payload', 'run', 'facets']);
+  });
 });

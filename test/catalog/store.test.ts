@@ -6,6 +6,7 @@ import { InvalidContentError } from '../../catalog/errors.js';
 import { EventChecker } from '../../catalog/ingest/checkEvent.js';
 import { IngestBatch } from '../../catalog/ingest/IngestBatch.js';
 import { LineageWriter } from '../../catalog/ingest/LineageWriter.js';
+import { mergeNodeRows } from '../../catalog/ingest/mergeRows.js';
 import { DEFAULT_CONTRACT_DIFFER, type ContractChange, type ContractSnapshot } from '../../catalog/publish/ContractDiffer.js';
 import { buildPublishBundle, type PublishBundle } from '../../catalog/publish/PublishBundle.js';
 import type { CatalogStore } from '../../catalog/store/CatalogStore.js';
@@ -398,6 +399,53 @@ describe.each(CATALOG_ADAPTERS)('catalog store on $name', (adapter) => {
         await store.ingestLineage(batchOf(principal, [older]));
         const [row] = (await store.sql.query<{ facets: { schema: { fields: unknown[] } } }>('select facets from datasets where key = $1', ['dataset:pg://facets:out'])).rows;
         expect(row!.facets.schema.fields).toHaveLength(3);
+      });
+
+      it('merges facets as the per-key rule does in every arrival order, by whichever path the statement takes', async () => {
+        // The dataset is an output (schema, dataSource, columnLineage) in some events and an input (schema,
+        // dataSource) in others: a newer event then names all stored keys, or only some, or comes out of order.
+        const eventsFor = (order: number) => {
+          const dataset = { namespace: 'pg://tiers', name: `t${order}` };
+          const other = { namespace: 'pg://tiers', name: `other${order}` };
+          return [0, 1, 2, 3].map((i) =>
+            runEvent({
+              runId: uuidFor(`tiers-${order}-${i}`),
+              job: { namespace: 'mesh', name: `tiers.${order}.${i}` },
+              ...(i % 2 === 0 ? { inputs: [other], outputs: [dataset] } : { inputs: [dataset], outputs: [other] }),
+              fields: 2 + i,
+              eventTime: `2026-11-26T1${i}:00:00.000Z`,
+            }),
+          );
+        };
+        const orders = [
+          [0, 1, 2, 3],
+          [3, 2, 1, 0],
+          [1, 3, 0, 2],
+          [2, 0, 3, 1],
+          [0, 2, 1, 3],
+        ];
+        for (const [o, order] of orders.entries()) {
+          const key = `dataset:pg://tiers:t${o}`;
+          const rows = eventsFor(o).map((e) => checker.check(e).nodes.find((n) => n.key === key)!);
+          const expected = rows.reduce((a, b) => mergeNodeRows(a, b));
+          for (const k of order) await store.ingestLineage(batchOf(principal, [eventsFor(o)[k]!]));
+          const [row] = (await store.sql.query<{ facets: unknown; facet_stamps: unknown }>('select facets, facet_stamps from lineage_nodes where key = $1', [key])).rows;
+          expect(row, `order ${order.join(',')}`).toEqual({ facets: expected.facets, facet_stamps: expected.stamps });
+          // Replaying every event, in one statement, changes nothing.
+          const before = (await store.sql.query('select updated_at from lineage_nodes where key = $1', [key])).rows;
+          await store.ingestLineage(batchOf(principal, eventsFor(o)));
+          expect((await store.sql.query('select updated_at from lineage_nodes where key = $1', [key])).rows).toEqual(before);
+        }
+        // All four in one statement: the batch merges them first, into facets from two events (sent inline).
+        const key = `dataset:pg://tiers:t${orders.length}`;
+        const all = eventsFor(orders.length);
+        const expected = all.map((e) => checker.check(e).nodes.find((n) => n.key === key)!).reduce((a, b) => mergeNodeRows(a, b));
+        expect(expected.source).toBeUndefined();
+        await store.ingestLineage(batchOf(principal, all));
+        expect((await store.sql.query('select facets, facet_stamps from lineage_nodes where key = $1', [key])).rows).toEqual([{ facets: expected.facets, facet_stamps: expected.stamps }]);
+        // The newest event named only schema and dataSource; columnLineage stays from the newest output event.
+        const [last] = (await store.sql.query<{ facets: { schema: { fields: unknown[] }; columnLineage?: unknown } }>('select facets from datasets where key = $1', ['dataset:pg://tiers:t0'])).rows;
+        expect([last!.facets.schema.fields.length, Object.keys(last!.facets).sort()]).toEqual([5, ['columnLineage', 'dataSource', 'schema']]);
       });
 
       it('stores nothing of a batch whose write fails part-way', async () => {

@@ -38,6 +38,18 @@ describe('OpenLineageValidator', () => {
     expect(problems.map((p) => p.pointer)).toContain('/run/runId');
   });
 
+  it('reports every violation, though it decides at the first one', () => {
+    const problems = validator.validate(runEvent({ eventTime: 'yesterday', producer: 'not a uri', run: { runId: 'nope' } }));
+    expect(problems.map((p) => p.pointer).sort()).toEqual(['/eventTime', '/producer', '/run/runId']);
+  });
+
+  it('gives a remembered URI verdict the same as the first one, for valid and invalid URIs alike', () => {
+    for (let i = 0; i < 3; i++) {
+      expect(validator.validate(runEvent({ producer: 'relative/path' })).map((p) => p.pointer)).toEqual(['/producer']);
+      expect(validator.validate(runEvent({ producer: 'https://example.com/p' }))).toEqual([]);
+    }
+  });
+
   it('checks a facet against its own schema at its place', () => {
     const bad = runEvent({
       inputs: [
