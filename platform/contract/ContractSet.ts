@@ -62,7 +62,7 @@ export class ContractSet {
     if (!ajv) {
       // Contracts reach a set after their structural checks (the meta-schema among them) and a compile that
       // does not check again; checking here would compile the meta-schema, in every instance, for nothing.
-      ajv = createContractAjv({ allErrors, optimize: !options.compileOnly, checked: true });
+      ajv = createContractAjv({ allErrors, optimize: !options.compileOnly, compileOnly: options.compileOnly ?? false, checked: true });
       for (const [uri, document] of this.resolver.documents()) {
         if (this.broken.has(uri)) continue;
         try {

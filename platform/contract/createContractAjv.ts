@@ -22,9 +22,10 @@ export type ContractAjv = Ajv2020;
  * formats of ajv-formats, and the mesh vocabulary. `allErrors` collects every failure of a record, for
  * dead-letter output; leave it off where only the verdict matters, it is faster. `optimize: false` compiles
  * twice as fast for validators that will not see data (`mesh validate`). `checked: true` skips the meta-schema
- * check of schemas already checked (a `ContractSet`'s, a worker thread's).
+ * check of schemas already checked (a `ContractSet`'s, a worker thread's). `compileOnly: true` is for validators
+ * that are compiled to prove a contract compiles and never run.
  */
-export function createContractAjv(options: { allErrors?: boolean; optimize?: boolean; checked?: boolean } & Pick<Options, 'logger'> = {}): ContractAjv {
+export function createContractAjv(options: { allErrors?: boolean; optimize?: boolean; checked?: boolean; compileOnly?: boolean } & Pick<Options, 'logger'> = {}): ContractAjv {
   const ajv = new Ajv2020({
     strict: true,
     strictRequired: false,
@@ -34,8 +35,10 @@ export function createContractAjv(options: { allErrors?: boolean; optimize?: boo
     logger: options.logger ?? false,
     // Compile-only instances take schemas already checked against the meta-schema (checkContract).
     validateSchema: !options.checked && (options.optimize ?? true),
-    // The optimizer halves validation work but doubles compile time: worth it for data, not for a check.
-    code: { regExp: unicodeRegExp, optimize: options.optimize ?? true },
+    // The optimizer halves validation work but doubles compile time: worth it for data, not for a check. A
+    // compile-only validator (never run) needs no error messages nor its source kept either (a fifth of the compile).
+    code: { regExp: unicodeRegExp, optimize: options.optimize ?? true, source: !options.compileOnly },
+    messages: !options.compileOnly,
   });
   addFormats(ajv);
   addFastFormats(ajv);
