@@ -87,9 +87,12 @@ export function createTestCommand(
       let warehouse: SqlClient | undefined;
       const openOnce = async () => (warehouse ??= await openLazily(config));
 
-      // MESH_THREADS caps the threads that read a large file. By default, the cores not busy already: a worker on
-      // a saturated machine only adds its start and merge (a third more CPU time in total) and finishes no sooner.
-      const threads = threadsOption(io.env) ?? Math.max(1, Math.min(availableParallelism() - Math.floor(loadavg()[0]!), 4));
+      // MESH_THREADS caps the threads that read a large file. By default, every core (at most 4), unless the
+      // machine is saturated (a 1-minute load of twice its cores): there a worker only adds its start and merge (a
+      // third more CPU time in total) and finishes no sooner. A lower load is no reason to hold back: it counts
+      // mesh's own work of the last minute too.
+      const cores = availableParallelism();
+      const threads = threadsOption(io.env) ?? (loadavg()[0]! >= 2 * cores ? 1 : Math.min(cores, 4));
       const labels: TestTarget[] = targets.map(({ product, port }) => ({ product, port, source: '' }));
       const hooks = await hooksFor(io, repository, labels, { catalog: stringOption(args, 'catalog'), token: stringOption(args, 'token') });
       const progress = progressBarFor(io.stderr, io.env);
