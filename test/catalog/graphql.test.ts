@@ -105,6 +105,9 @@ describe.each(CATALOG_ADAPTERS)('GraphQL catalog on $name', (adapter) => {
       const all = await client.request<any>(query, { first: 100 });
       expect(all.products.totalCount).toBe(19);
       expect(all.products.facets.domain).toEqual([{ value: 'marketing', count: 7 }, { value: 'finance', count: 6 }, { value: 'sales', count: 6 }]);
+      expect(all.products.facets.layer).toEqual([{ value: 'bronze', count: 8 }, { value: 'silver', count: 6 }, { value: 'gold', count: 5 }]);
+      for (const facet of ['owner', 'status']) expect(all.products.facets[facet].reduce((sum: number, f: any) => sum + f.count, 0), facet).toBe(19);
+      expect(all.products.facets.owner).toContainEqual({ value: 'finance-analytics', count: 2 });
       // Without a query, the quality score breaks ties: the one scored product comes first.
       expect(all.products.edges[0].node).toMatchObject({ id: 'finance.revenue', qualityScore: { score: 91.5, grade: 'A' } });
 
