@@ -299,6 +299,13 @@ describe.each(CATALOG_ADAPTERS)('catalog store on $name', (adapter) => {
         const other = await tokenFor('growth-team');
         const result = { productId: 'shop.orders', port: 'orders', measuredAt: '2026-11-26T10:00:00Z', score: 92.5, grade: 'A', records: 100, valid: 99, invalid: 1, dimensions: [{ name: 'validity', score: 99, weight: 0.3, detail: '99 of 100 valid' }], checks: [{ name: 'unique_id', passed: true }] };
         const id = await store.recordQualityResult(result, owner);
+        // Discovery's tie-break, kept on the product by a trigger: the port's latest score, whatever the arrival order.
+        const quality = async () => (await store.sql.query<{ quality: number }>('select quality from products where id = $1', ['shop.orders'])).rows[0]!.quality;
+        expect(await quality()).toBe(92.5);
+        await store.recordQualityResult({ ...result, measuredAt: '2026-11-25T10:00:00Z', score: 40, grade: 'F' }, owner);
+        expect(await quality()).toBe(92.5);
+        await store.recordQualityResult({ ...result, measuredAt: '2026-11-27T10:00:00Z', score: 81, grade: 'B' }, owner);
+        expect(await quality()).toBe(81);
         expect((await store.sql.query('select product_id, port, score, grade, valid from quality_results where id = $1', [id])).rows).toEqual([{ product_id: 'shop.orders', port: 'orders', score: 92.5, grade: 'A', valid: 99 }]);
         expect((await store.auditLog({ action: 'quality.record' }))[0]).toMatchObject({ team: 'shop-team', target: 'product:shop.orders' });
         await expect(store.recordQualityResult(result, other)).rejects.toThrow(ForbiddenError);

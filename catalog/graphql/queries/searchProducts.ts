@@ -24,7 +24,7 @@ export interface ProductSearch {
 /**
  * One statement for a page of discovery: the filtered set, ranked by `ts_rank_cd` over the weighted search
  * vector (names A, descriptions and tags B, contract field names C, field descriptions D), ties broken by the
- * mean of the latest quality score of each port, then by id; the total; and the facet counts over the same set.
+ * mean of the latest quality score of each port (`products.quality`), then by id; the total; and the facet counts over the same set.
  * The search text is a parameter read by `websearch_to_tsquery`, which accepts any text (quotes, `-`, `or`, SQL
  * metacharacters) without a syntax error.
  */
@@ -37,9 +37,8 @@ export async function searchProducts(sql: SqlClient, filter: ProductFilter, firs
     `with q as (select case when $1::text is null then null else websearch_to_tsquery('english', $1::text) end as tsq),
      matched as (
        select p.id, p.domain, p.layer, p.owner_team, p.tags, p.status,
-              -- The mean of each port's latest score, read through quality_results_latest (migration 4) for matched products only.
-              (select avg(score) from (select distinct on (port) score from quality_results r
-                                        where r.product_id = p.id order by port, measured_at desc, id desc) latest) as quality,
+              -- The mean of each port's latest score, kept on the product by a trigger (migration 5).
+              p.quality,
               case when q.tsq is null then null else ts_rank_cd(p.search, q.tsq)::float8 end as rank
          from products p cross join q
         where ${match}
