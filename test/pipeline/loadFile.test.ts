@@ -9,7 +9,7 @@ import { LOAD_REJECTS, loadFile, SURELY_CONVERTS, type LoadOutcome } from '../..
 import type { PortColumn } from '../../platform/pipeline/PortColumn.js';
 import { sessionSetup } from '../../platform/pipeline/sessionSetup.js';
 import type { SqlClient } from '../../platform/db/SqlClient.js';
-import { openTestWarehouses } from './warehouses.js';
+import { openTestWarehouses } from '../support/testWarehouses.js';
 
 const COLUMNS: PortColumn[] = [
   { name: 'id', sqlType: 'bigint', json: 'integer' },

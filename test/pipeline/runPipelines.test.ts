@@ -4,7 +4,7 @@ import type { SqlClient } from '../../platform/db/SqlClient.js';
 import { writeRepo, writeTempRepo } from '../support/fixtureRepo.js';
 import { ACCOUNT_EVENTS_CSV, ORDERS_JSONL, pipelineRepo } from './pipelineFixture.js';
 import { checksum, resetWarehouse, rowsOf, runMesh, stepOf } from './pipelineSupport.js';
-import { openTestWarehouses } from './warehouses.js';
+import { openTestWarehouses } from '../support/testWarehouses.js';
 
 const warehouses = await openTestWarehouses('run');
 

@@ -5,14 +5,13 @@ import { notRejectedSql } from '../../platform/quality/deadLetter/DeadLetterTabl
 import type { QualityReport } from '../../platform/quality/QualityReport.js';
 import { loadRepository } from '../../platform/repo/loadRepository.js';
 import type { Repository } from '../../platform/repo/Repository.js';
-import { createPgliteClient } from '../../platform/db/createPgliteClient.js';
-import { createPostgresClient } from '../../platform/db/createPostgresClient.js';
 import type { SqlClient } from '../../platform/db/SqlClient.js';
 import { writeTempRepo } from '../support/fixtureRepo.js';
-import { createTestDatabase, postgresAvailable, type TestDatabase } from '../support/postgres.js';
+import { openTestWarehouses } from '../support/testWarehouses.js';
 import { CUSTOMER_IDS, ORDER_FIELDS, ordersManifest, plantedOrders, qualityRepoFiles } from '../support/qualityRepo.js';
 
-const postgres = await postgresAvailable();
+// The clients are closed, and the server database dropped, after the file's tests.
+const { cases: warehouses } = await openTestWarehouses('quality');
 const NOW = new Date('2026-11-02T12:00:00Z');
 const planted = plantedOrders();
 
@@ -25,12 +24,8 @@ async function insert(client: SqlClient, table: string, records: readonly Record
 }
 
 // One suite, both adapters: the same planted faults must give the same report on PGlite and PostgreSQL.
-describe.each([
-  { name: 'PGlite', enabled: true },
-  { name: 'PostgreSQL', enabled: postgres },
-])('assessPort on a $name table', ({ name, enabled }) => {
+describe.each(warehouses)('assessPort on a $name table', ({ enabled, get }) => {
   let client: SqlClient;
-  let database: TestDatabase | undefined;
   let repo: Awaited<ReturnType<typeof writeTempRepo>>;
   let repository: Repository;
   let report: QualityReport;
@@ -41,11 +36,7 @@ describe.each([
     if (!enabled) return;
     repo = await writeTempRepo(qualityRepoFiles());
     repository = await loadRepository(repo.root);
-    if (name === 'PGlite') client = await createPgliteClient();
-    else {
-      database = await createTestDatabase('mesh_quality');
-      client = createPostgresClient(database.url);
-    }
+    client = await get();
     await client.exec(`create schema gold; create schema silver;
       create table silver.shop_customers (customer_id text primary key, name text);
       create table gold.shop_orders (${COLUMNS});`);
@@ -54,8 +45,6 @@ describe.each([
     report = await assess();
   });
   afterAll(async () => {
-    await client?.close();
-    await database?.drop();
     await repo?.cleanup();
   });
 

@@ -8,13 +8,12 @@ import { loadContracts } from '../../platform/contract/loadContracts.js';
 import { analyzeContract } from '../../platform/quality/contract/analyzeContract.js';
 import type { ColumnKind } from '../../platform/quality/table/describeTable.js';
 import { jsonValueSql, nextDouble, valuePredicate } from '../../platform/quality/table/fieldPredicate.js';
-import { createPgliteClient } from '../../platform/db/createPgliteClient.js';
-import { createPostgresClient } from '../../platform/db/createPostgresClient.js';
 import type { SqlClient } from '../../platform/db/SqlClient.js';
 import { quoteIdent } from '../../platform/db/SqlClient.js';
-import { createTestDatabase, postgresAvailable, type TestDatabase } from '../support/postgres.js';
+import { openTestWarehouses } from '../support/testWarehouses.js';
 
-const postgres = await postgresAvailable();
+// The clients are closed, and the server database dropped, after the file's tests.
+const { cases: warehouses } = await openTestWarehouses('predicates');
 
 /** Column types, the JSON Schema keywords that make sense on them, and values near every edge. */
 const KINDS: Record<string, { sql: string; kind: ColumnKind; values: string[] }> = {
@@ -63,25 +62,15 @@ const field = fc.record({ schema, column: fc.constantFrom(...Object.keys(KINDS))
 
 // Soundness, the property the table engine stands on: when a field's SQL predicate is true for a value, Ajv
 // accepts the JSON that value serializes to. (The converse may fail: such rows are merely streamed.)
-describe.each([
-  { name: 'PGlite', enabled: true },
-  { name: 'PostgreSQL', enabled: postgres },
-])('SQL predicates on $name never accept what Ajv rejects', ({ name, enabled }) => {
+describe.each(warehouses)('SQL predicates on $name never accept what Ajv rejects', ({ enabled, get }) => {
   let client: SqlClient;
-  let database: TestDatabase | undefined;
   let dir: string;
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'mesh-predicates-'));
     if (!enabled) return;
-    if (name === 'PGlite') client = await createPgliteClient();
-    else {
-      database = await createTestDatabase('mesh_predicates');
-      client = createPostgresClient(database.url);
-    }
+    client = await get();
   });
   afterAll(async () => {
-    await client?.close();
-    await database?.drop();
     await rm(dir, { recursive: true, force: true });
   });
 

@@ -1,13 +1,12 @@
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createContractAjv } from '../../platform/contract/createContractAjv.js';
 import { translatePattern } from '../../platform/quality/contract/translatePattern.js';
-import { createPgliteClient } from '../../platform/db/createPgliteClient.js';
-import { createPostgresClient } from '../../platform/db/createPostgresClient.js';
 import type { SqlClient } from '../../platform/db/SqlClient.js';
-import { createTestDatabase, postgresAvailable, type TestDatabase } from '../support/postgres.js';
+import { openTestWarehouses } from '../support/testWarehouses.js';
 
-const postgres = await postgresAvailable();
+// The clients are closed, and the server database dropped, after the file's tests.
+const { cases: warehouses } = await openTestWarehouses('regex');
 
 describe('translatePattern', () => {
   it.each([
@@ -59,23 +58,11 @@ describe('translatePattern', () => {
 
 // The proof that matters: on random patterns of the subset and random strings (line breaks, non-ASCII,
 // characters outside the BMP, case variants), PostgreSQL's `~` on the translation agrees with JavaScript.
-describe.each([
-  { name: 'PGlite', enabled: true },
-  { name: 'PostgreSQL', enabled: postgres },
-])('translated patterns on $name agree with ECMAScript', ({ name, enabled }) => {
+describe.each(warehouses)('translated patterns on $name agree with ECMAScript', ({ enabled, get }) => {
   let client: SqlClient;
-  let database: TestDatabase | undefined;
   beforeAll(async () => {
     if (!enabled) return;
-    if (name === 'PGlite') client = await createPgliteClient();
-    else {
-      database = await createTestDatabase('mesh_regex');
-      client = createPostgresClient(database.url);
-    }
-  });
-  afterAll(async () => {
-    await client?.close();
-    await database?.drop();
+    client = await get();
   });
 
   const ALPHABET = ['a', 'b', 'A', 'B', 'z', '0', '5', '9', '-', '.', '_', ' ', '\t', '\n', '\r', '\u2028', '\u00a0', 'é', 'K', 'ſ', 'K', '😀', '@'];

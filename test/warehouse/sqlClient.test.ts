@@ -1,31 +1,18 @@
 import { Readable } from 'node:stream';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPgliteClient } from '../../platform/db/createPgliteClient.js';
-import { createPostgresClient } from '../../platform/db/createPostgresClient.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { SqlClient } from '../../platform/db/SqlClient.js';
-import { createTestDatabase, postgresAvailable, type TestDatabase } from '../support/postgres.js';
+import { openTestWarehouses } from '../support/testWarehouses.js';
 
-const postgres = await postgresAvailable();
+// The clients are closed, and the server database dropped, after the file's tests.
+const { cases: warehouses } = await openTestWarehouses('sqlclient');
 
 // One suite, both adapters: what passes on PGlite must pass on a PostgreSQL server, and the reverse.
-describe.each([
-  { name: 'PGlite', enabled: true },
-  { name: 'PostgreSQL', enabled: postgres },
-])('SqlClient on $name', ({ name, enabled }) => {
+describe.each(warehouses)('SqlClient on $name', ({ enabled, get }) => {
   let client: SqlClient;
-  let database: TestDatabase | undefined;
   beforeAll(async () => {
     if (!enabled) return;
-    if (name === 'PGlite') client = await createPgliteClient();
-    else {
-      database = await createTestDatabase();
-      client = createPostgresClient(database.url);
-    }
+    client = await get();
     await client.exec('create schema gold; create table gold.t (id bigint primary key, amount numeric, at timestamptz, note text)');
-  });
-  afterAll(async () => {
-    await client?.close();
-    await database?.drop();
   });
 
   it.skipIf(!enabled)('takes parameters and returns int8 as a number, numeric as exact text', async () => {

@@ -2,7 +2,7 @@ import { afterAll } from 'vitest';
 import { createPgliteClient } from '../../platform/db/createPgliteClient.js';
 import { createPostgresClient } from '../../platform/db/createPostgresClient.js';
 import type { SqlClient } from '../../platform/db/SqlClient.js';
-import { createTestDatabase, postgresAvailable, type TestDatabase } from '../support/postgres.js';
+import { createTestDatabase, postgresAvailable, type TestDatabase } from './postgres.js';
 
 export interface WarehouseCase {
   readonly name: 'PGlite' | 'PostgreSQL';
