@@ -32,6 +32,8 @@ export class SchemaResolver {
   private readonly documentsByUri = new Map<string, unknown>();
   private readonly resources = new Map<string, Location>();
   private readonly anchors = new Map<string, Location>();
+  /** `$ref`s and `$dynamicRef`s of registered documents, with their base URIs, not yet seen by `loadReferenced`. */
+  private readonly unloadedRefs: [ref: string, baseUri: string][] = [];
 
   constructor(private readonly loader?: SchemaLoader) {}
 
@@ -50,7 +52,33 @@ export class SchemaResolver {
         const anchor = s[keyword];
         if (typeof anchor === 'string') this.anchors.set(`${baseUri}#${anchor}`, location);
       }
+      if (this.loader) {
+        for (const keyword of ['$ref', '$dynamicRef']) {
+          const ref = s[keyword];
+          if (typeof ref === 'string') this.unloadedRefs.push([ref, baseUri]);
+        }
+      }
     });
+  }
+
+  /**
+   * Loads every document that a `$ref` of a registered document names and that is not registered yet, and the
+   * documents those name, in a fixed order: documents in registration order, references in document order.
+   * Afterwards the documents held no longer depend on which references were resolved first, so that threads
+   * that check different contracts first still hold the same documents, in the same order.
+   */
+  loadReferenced(): void {
+    for (let i = 0; i < this.unloadedRefs.length; i++) {
+      const [ref, baseUri] = this.unloadedRefs[i]!;
+      let resourceUri: string;
+      try {
+        resourceUri = stripFragment(new URL(ref, baseUri).href);
+      } catch {
+        continue;
+      }
+      if (!this.resources.has(resourceUri)) this.document(resourceUri);
+    }
+    this.unloadedRefs.length = 0;
   }
 
   /** Every registered document, in registration order. */

@@ -4,53 +4,48 @@ import { problemInFile } from '../source/SourceDocument.js';
 import { errorMessage } from '../errors.js';
 import { checkContract } from './checkContract.js';
 import { compileKey } from './compileKey.js';
+import type { Contract } from './Contract.js';
 import { ContractSet } from './ContractSet.js';
 import { lintContract } from './lint/lintContract.js';
 import type { LoadedContracts } from './loadContracts.js';
+import type { SchemaResolver } from './SchemaResolver.js';
 
-/** Problems of some contracts, and which of them cannot be compiled (by URI). */
-export interface ContractVerdicts {
+/** What the structural checks and lint say of one contract. */
+export interface StructureVerdict {
   readonly problems: Problem[];
-  readonly broken: string[];
+  /** A structural error: Ajv never sees the contract. */
+  readonly broken: boolean;
 }
 
-/** Structural checks and lint of the contracts. */
-function checkContractStructure(loaded: LoadedContracts): ContractVerdicts {
-  const problems: Problem[] = [];
-  const broken: string[] = [];
-  for (const contract of loaded.contracts) {
-    const structural = checkContract(contract, loaded.resolver);
-    problems.push(...structural);
-    if (structural.some((p) => p.severity === 'error')) broken.push(contract.uri);
-    problems.push(...lintContract(contract, loaded.resolver));
-  }
-  return { problems, broken };
+/** Structural checks and lint of one contract. */
+export function checkStructure(contract: Contract, resolver: SchemaResolver): StructureVerdict {
+  const structural = checkContract(contract, resolver);
+  return { problems: [...structural, ...lintContract(contract, resolver)], broken: structural.some((p) => p.severity === 'error') };
 }
 
 /**
- * Compiles the structurally valid contracts with Ajv in strict mode, the final word on whether a contract is
- * valid. Ajv never sees the structurally `broken` ones. A contract whose compilation is the same as one already
- * compiled (`compileKey`) has the same verdict; only successes are reused, so that a failure is always reported
- * in the contract's own words.
+ * Compiles structurally valid contracts with Ajv in strict mode, the final word on whether a contract is valid.
+ * A contract whose compilation is the same as one already compiled here (`compileKey`) has the same verdict;
+ * only successes are reused, so that a failure is always reported in the contract's own words.
  */
-function compileContracts(loaded: LoadedContracts, root: string, broken: ReadonlySet<string>): ContractVerdicts {
-  const problems: Problem[] = [];
-  const failed: string[] = [];
-  const contracts = new ContractSet(root, loaded.contracts, loaded.resolver, broken);
-  const compiled = new Set<string>();
-  for (const contract of loaded.contracts) {
-    if (broken.has(contract.uri)) continue;
+export class ContractCompiler {
+  private readonly compiled = new Set<string>();
+
+  /** `contracts` holds every document but the structurally broken contracts. */
+  constructor(private readonly contracts: ContractSet) {}
+
+  /** The problem of a contract that does not compile; `undefined` when it compiles. */
+  compile(contract: Contract): Problem | undefined {
     const key = compileKey(contract);
-    if (compiled.has(key)) continue;
+    if (this.compiled.has(key)) return undefined;
     try {
-      contracts.validator(contract.file, { compileOnly: true });
-      compiled.add(key);
+      this.contracts.validator(contract.file, { compileOnly: true });
+      this.compiled.add(key);
+      return undefined;
     } catch (error) {
-      failed.push(contract.uri);
-      problems.push(problemInFile(contract.file, ProblemCode.CONTRACT_COMPILE_FAILED, 'error', `Ajv cannot compile the contract: ${errorMessage(error)}`));
+      return problemInFile(contract.file, ProblemCode.CONTRACT_COMPILE_FAILED, 'error', `Ajv cannot compile the contract: ${errorMessage(error)}`);
     }
   }
-  return { problems, broken: failed };
 }
 
 export interface CheckedContracts {
@@ -58,11 +53,41 @@ export interface CheckedContracts {
   readonly problems: Problem[];
 }
 
+/**
+ * The verdicts on every contract, by index in `loaded.contracts`, put together in that order: the same
+ * problems in the same order whichever thread reached which verdict.
+ */
+export function assembleVerdicts(loaded: LoadedContracts, root: string, structure: readonly StructureVerdict[], compiled: ReadonlyMap<number, Problem>): CheckedContracts {
+  const broken = new Set<string>();
+  const problems: Problem[] = [];
+  loaded.contracts.forEach((contract, i) => {
+    problems.push(...structure[i]!.problems);
+    if (structure[i]!.broken) broken.add(contract.uri);
+  });
+  loaded.contracts.forEach((contract, i) => {
+    const problem = compiled.get(i);
+    if (problem === undefined) return;
+    problems.push(problem);
+    broken.add(contract.uri);
+  });
+  return { contracts: new ContractSet(root, loaded.contracts, loaded.resolver, broken), problems };
+}
+
+/** The contracts that passed their structural checks, as the set a compiler works on. */
+export function compilableSet(loaded: LoadedContracts, root: string, structure: readonly StructureVerdict[]): ContractSet {
+  const broken = new Set(loaded.contracts.filter((_, i) => structure[i]!.broken).map((c) => c.uri));
+  return new ContractSet(root, loaded.contracts, loaded.resolver, broken);
+}
+
 /** Checks, lints and compiles every loaded contract in this thread. */
 export function checkContracts(loaded: LoadedContracts, root: string): CheckedContracts {
-  const structure = checkContractStructure(loaded);
-  const broken = new Set(structure.broken);
-  const compiled = compileContracts(loaded, root, broken);
-  for (const uri of compiled.broken) broken.add(uri);
-  return { contracts: new ContractSet(root, loaded.contracts, loaded.resolver, broken), problems: [...structure.problems, ...compiled.problems] };
+  const structure = loaded.contracts.map((contract) => checkStructure(contract, loaded.resolver));
+  const compiler = new ContractCompiler(compilableSet(loaded, root, structure));
+  const compiled = new Map<number, Problem>();
+  loaded.contracts.forEach((contract, i) => {
+    if (structure[i]!.broken) return;
+    const problem = compiler.compile(contract);
+    if (problem) compiled.set(i, problem);
+  });
+  return assembleVerdicts(loaded, root, structure, compiled);
 }
