@@ -1,9 +1,15 @@
-import { parse as parseLoose, parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
+import { createRequire } from 'node:module';
+import type { Node, ParseError } from 'jsonc-parser';
 import { ProblemCode } from '../problems/codes.js';
 import { parsePointer } from '../util/jsonPointer.js';
 import { inspectValue, type DocumentLimits, DEFAULT_DOCUMENT_LIMITS } from './inspectValue.js';
 import type { ParsedSource } from './parseYaml.js';
 import { LineIndex, problemAt, problemInFile, type Position, type PositionPart, type SourceDocument } from './SourceDocument.js';
+
+// jsonc-parser is loaded on first use: only a syntax error or a position asked for needs it.
+const require = createRequire(import.meta.url);
+let library: typeof import('jsonc-parser') | undefined;
+const jsonc = (): typeof import('jsonc-parser') => (library ??= require('jsonc-parser') as typeof import('jsonc-parser'));
 
 /**
  * Parses strict JSON with the engine's `JSON.parse` (fast path) and builds a syntax tree only when a position
@@ -30,14 +36,14 @@ export function parseJson(file: string, text: string, limits: DocumentLimits = D
 
 function syntaxProblem(file: string, text: string, lines: LineIndex) {
   const errors: ParseError[] = [];
-  parseLoose(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+  jsonc().parse(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
   const first = errors[0];
   if (!first) return problemInFile(file, ProblemCode.JSON_SYNTAX, 'error', `${file} is not valid JSON`);
   return problemInFile(
     file,
     ProblemCode.JSON_SYNTAX,
     'error',
-    `JSON syntax: ${describeParseError(printParseErrorCode(first.error))}`,
+    `JSON syntax: ${describeParseError(jsonc().printParseErrorCode(first.error))}`,
     lines.position(first.offset),
   );
 }
@@ -55,7 +61,7 @@ function jsonDocument(file: string, text: string, value: unknown, lines: LineInd
     value,
     position(pointer: string, part: PositionPart = 'value'): Position {
       try {
-        if (tree === null) tree = parseTree(text, [], { disallowComments: true }) ?? undefined;
+        if (tree === null) tree = jsonc().parseTree(text, [], { disallowComments: true }) ?? undefined;
         if (!tree) return { line: 1, column: 1 };
         return lines.position(locateJson(tree, parsePointer(pointer), part));
       } catch {

@@ -1,4 +1,5 @@
-import { isAlias, isMap, isScalar, isSeq, parseDocument, visit, type Document, type Node } from 'yaml';
+import { createRequire } from 'node:module';
+import type { Document, Node } from 'yaml';
 import type { Problem } from '../problems/Problem.js';
 import { ProblemCode } from '../problems/codes.js';
 import { parsePointer } from '../util/jsonPointer.js';
@@ -8,6 +9,12 @@ import { LineIndex, problemAt, problemInFile, type Position, type PositionPart, 
 import { errorMessage } from '../errors.js';
 
 const OPTIONS = { prettyErrors: false, uniqueKeys: true, strict: true, version: '1.2' } as const;
+
+// The yaml library is loaded on first use: plain manifests never need it, and it is a tenth of `mesh validate`'s
+// start-up.
+const require = createRequire(import.meta.url);
+let library: typeof import('yaml') | undefined;
+const yaml = (): typeof import('yaml') => (library ??= require('yaml') as typeof import('yaml'));
 
 /** Aliases expanded at most this many times per document; the YAML "billion laughs" needs far more. */
 const MAX_ALIAS_COUNT = 100;
@@ -29,11 +36,11 @@ export function parseYaml(file: string, text: string, limits: DocumentLimits = D
   const plain = parsePlainYaml(text);
   if (plain !== NOT_PLAIN && inspectValue(plain, limits).length === 0) {
     let tree: Document.Parsed | undefined;
-    return { document: yamlDocument(file, text, plain, () => (tree ??= parseDocument(text, OPTIONS)), lines), problems: [] };
+    return { document: yamlDocument(file, text, plain, () => (tree ??= yaml().parseDocument(text, OPTIONS)), lines), problems: [] };
   }
   let doc: Document.Parsed;
   try {
-    doc = parseDocument(text, OPTIONS);
+    doc = yaml().parseDocument(text, OPTIONS);
   } catch (error) {
     const problem = problemInFile(file, ProblemCode.YAML_SYNTAX, 'error', `${file} is not valid YAML: ${errorMessage(error)}`);
     return { document: yamlDocument(file, text, undefined, () => undefined, lines), problems: [problem] };
@@ -84,10 +91,10 @@ function firstLine(message: string): string {
 
 function firstAliasPosition(doc: Document, lines: LineIndex): Position {
   let offset = 0;
-  visit(doc, {
+  yaml().visit(doc, {
     Alias(_key, node) {
       offset = node.range?.[0] ?? 0;
-      return visit.BREAK;
+      return yaml().visit.BREAK;
     },
   });
   return lines.position(offset);
@@ -116,6 +123,7 @@ function yamlDocument(
 function locateYaml(doc: Document, segments: readonly string[], part: PositionPart): number {
   let node: unknown = doc.contents;
   let offset = startOf(node) ?? 0;
+  const { isAlias, isMap, isSeq } = yaml();
   for (let i = 0; i < segments.length; i++) {
     if (isAlias(node)) node = node.resolve(doc);
     const segment = segments[i]!;
@@ -145,7 +153,7 @@ function startOf(node: unknown): number | undefined {
 }
 
 function keyText(key: unknown): string | undefined {
-  if (isScalar(key)) return String(key.value);
+  if (yaml().isScalar(key)) return String(key.value);
   if (typeof key === 'string' || typeof key === 'number') return String(key);
   return undefined;
 }
