@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Problem } from '../problems/Problem.js';
-import { assembleVerdicts, checkContracts, checkStructure, compilableSet, ContractCompiler, type CheckedContracts, type StructureVerdict } from './checkContracts.js';
+import { assembleVerdicts, checkContracts, checkStructure, contractCompiler, type CheckedContracts, type CompileOptions, type StructureVerdict } from './checkContracts.js';
 import type { LoadedContracts } from './loadContracts.js';
 import { ContractQueues } from './ContractQueues.js';
 
@@ -11,7 +11,7 @@ const WORKER_URL = new URL('./contractWorker.js', import.meta.url);
 /** What the main thread tells a worker: first the contracts (by text), then which ones may be compiled. */
 export type ToWorker =
   | { readonly kind: 'contracts'; readonly shared: SharedArrayBuffer; readonly index: number; readonly sources: readonly { file: string; text: string }[] }
-  | { readonly kind: 'compile'; readonly broken: readonly number[] };
+  | { readonly kind: 'compile'; readonly broken: readonly number[]; readonly options: CompileOptions };
 
 /** What a worker answers: that it has loaded its modules, then per phase its verdicts by contract index. */
 export type FromWorker =
@@ -94,17 +94,17 @@ export class ContractWorkers {
    * Hands the contracts to the workers, which start on them at once; `finish` has the main thread join the
    * work, waits for the others and gives the verdicts of all.
    */
-  check(loaded: LoadedContracts, root: string): { finish(): Promise<CheckedContracts> } {
+  check(loaded: LoadedContracts, root: string, options: CompileOptions = {}): { finish(): Promise<CheckedContracts> } {
     const queues = new ContractQueues(loaded.contracts.length, this.workers.length);
     const sources = loaded.contracts.map((c) => ({ file: c.file, text: c.document.text }));
     this.workers.forEach((worker, index) => worker.post({ kind: 'contracts', shared: queues.buffer, index, sources }));
     return {
       finish: async () => {
         try {
-          return await this.finish(loaded, root, queues);
+          return await this.finish(loaded, root, queues, options);
         } catch {
           // A worker that failed took its share of the verdicts with it: this thread reaches all of them again.
-          return checkContracts(loaded, root);
+          return checkContracts(loaded, root, options);
         } finally {
           await Promise.all(this.workers.map((w) => w.close()));
         }
@@ -112,7 +112,7 @@ export class ContractWorkers {
     };
   }
 
-  private async finish(loaded: LoadedContracts, root: string, queues: ContractQueues): Promise<CheckedContracts> {
+  private async finish(loaded: LoadedContracts, root: string, queues: ContractQueues, options: CompileOptions): Promise<CheckedContracts> {
     this.workerTasks = 0;
     const { contracts, resolver } = loaded;
     const structure: StructureVerdict[] = new Array(contracts.length);
@@ -126,10 +126,10 @@ export class ContractWorkers {
     for (let i = 0; i < contracts.length; i++) if (structure[i] === undefined) throw new Error(`no structure verdict on ${contracts[i]!.file}`);
 
     const broken = structure.flatMap((v, i) => (v.broken ? [i] : []));
-    for (const worker of this.workers) worker.post({ kind: 'compile', broken });
+    for (const worker of this.workers) worker.post({ kind: 'compile', broken, options });
     const compiled = new Map<number, Problem>();
     const order = compileOrder(contracts.length, broken);
-    const compiler = new ContractCompiler(compilableSet(loaded, root, structure));
+    const compiler = contractCompiler(loaded, root, structure, options);
     for (let t = queues.take('compile', order.length); t !== undefined; t = queues.take('compile', order.length)) {
       const problem = compiler.compile(contracts[order[t]!]!);
       if (problem) compiled.set(order[t]!, problem);

@@ -32,6 +32,11 @@ export class SchemaResolver {
   private readonly documentsByUri = new Map<string, unknown>();
   private readonly resources = new Map<string, Location>();
   private readonly anchors = new Map<string, Location>();
+  /**
+   * Whether a registered document holds a key `$id`, `$anchor` or `$dynamicAnchor` anywhere, in a schema or
+   * not: Ajv files documents under the identifiers it finds, and it looks in more places than schemas.
+   */
+  declaresIds = false;
   /** `$ref`s and `$dynamicRef`s of registered documents, with their base URIs, not yet seen by `loadReferenced`. */
   private readonly unloadedRefs: [ref: string, baseUri: string][] = [];
 
@@ -42,6 +47,7 @@ export class SchemaResolver {
     const documentUri = stripFragment(uri);
     if (this.documentsByUri.has(documentUri)) return;
     this.documentsByUri.set(documentUri, root);
+    if (!this.declaresIds && holdsIds(root)) this.declaresIds = true;
     this.resources.set(documentUri, { documentUri, segments: [], schema: root, baseUri: rebase(documentUri, root) });
     walkSchemas(root, documentUri, ({ schema, path, baseUri }) => {
       if (schema === null || typeof schema !== 'object' || Array.isArray(schema)) return;
@@ -139,6 +145,24 @@ export class SchemaResolver {
       pointer: toPointer([...resource.segments, ...parsePointer(fragment)]),
     };
   }
+}
+
+/** Whether any object in a JSON value has an own key `$id`, `$anchor` or `$dynamicAnchor`. */
+function holdsIds(value: unknown): boolean {
+  const stack = [value];
+  while (stack.length > 0) {
+    const next = stack.pop();
+    if (next === null || typeof next !== 'object') continue;
+    if (Array.isArray(next)) {
+      for (const item of next) stack.push(item);
+      continue;
+    }
+    for (const key of Object.keys(next)) {
+      if (key === '$id' || key === '$anchor' || key === '$dynamicAnchor') return true;
+      stack.push((next as Record<string, unknown>)[key]);
+    }
+  }
+  return false;
 }
 
 function located(location: Location, uri: string): ResolvedSchema {

@@ -3,6 +3,7 @@ import { ProblemCode } from '../problems/codes.js';
 import { problemInFile } from '../source/SourceDocument.js';
 import { errorMessage } from '../errors.js';
 import { checkContract } from './checkContract.js';
+import { CompileProof } from './CompileProof.js';
 import { compileKey } from './compileKey.js';
 import type { Contract } from './Contract.js';
 import { ContractSet } from './ContractSet.js';
@@ -24,18 +25,25 @@ export function checkStructure(contract: Contract, resolver: SchemaResolver): St
 }
 
 /**
- * Compiles structurally valid contracts with Ajv in strict mode, the final word on whether a contract is valid.
+ * Compiles structurally valid contracts with Ajv in strict mode, the final word on whether a contract is valid,
+ * unless a `CompileProof` shows that Ajv compiles it (most contracts: the proof costs a walk, Ajv's compilation
+ * a hundred times more).
  * A contract whose compilation is the same as one already compiled here (`compileKey`) has the same verdict;
  * only successes are reused, so that a failure is always reported in the contract's own words.
  */
 export class ContractCompiler {
   private readonly compiled = new Set<string>();
 
-  /** `contracts` holds every document but the structurally broken contracts. */
-  constructor(private readonly contracts: ContractSet) {}
+  constructor(
+    /** Every document but the structurally broken contracts. */
+    private readonly contracts: ContractSet,
+    /** Contracts that Ajv provably compiles, which it then need not compile; none when undefined. */
+    private readonly proof?: CompileProof,
+  ) {}
 
   /** The problem of a contract that does not compile; `undefined` when it compiles. */
   compile(contract: Contract): Problem | undefined {
+    if (this.proof?.proves(contract)) return undefined;
     const key = compileKey(contract);
     if (this.compiled.has(key)) return undefined;
     try {
@@ -73,16 +81,23 @@ export function assembleVerdicts(loaded: LoadedContracts, root: string, structur
   return { contracts: new ContractSet(root, loaded.contracts, loaded.resolver, broken), problems };
 }
 
-/** The contracts that passed their structural checks, as the set a compiler works on. */
-export function compilableSet(loaded: LoadedContracts, root: string, structure: readonly StructureVerdict[]): ContractSet {
+/** How contracts are compiled. */
+export interface CompileOptions {
+  /** Have Ajv compile every contract, also those that `CompileProof` proves it compiles (tests, comparisons). */
+  readonly compileAll?: boolean;
+}
+
+/** A compiler for the contracts that passed their structural checks. */
+export function contractCompiler(loaded: LoadedContracts, root: string, structure: readonly StructureVerdict[], options: CompileOptions = {}): ContractCompiler {
   const broken = new Set(loaded.contracts.filter((_, i) => structure[i]!.broken).map((c) => c.uri));
-  return new ContractSet(root, loaded.contracts, loaded.resolver, broken);
+  const proof = options.compileAll ? undefined : new CompileProof(loaded.contracts, loaded.resolver, broken);
+  return new ContractCompiler(new ContractSet(root, loaded.contracts, loaded.resolver, broken), proof);
 }
 
 /** Checks, lints and compiles every loaded contract in this thread. */
-export function checkContracts(loaded: LoadedContracts, root: string): CheckedContracts {
+export function checkContracts(loaded: LoadedContracts, root: string, options: CompileOptions = {}): CheckedContracts {
   const structure = loaded.contracts.map((contract) => checkStructure(contract, loaded.resolver));
-  const compiler = new ContractCompiler(compilableSet(loaded, root, structure));
+  const compiler = contractCompiler(loaded, root, structure, options);
   const compiled = new Map<number, Problem>();
   loaded.contracts.forEach((contract, i) => {
     if (structure[i]!.broken) return;

@@ -1,6 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Problem } from '../problems/Problem.js';
-import { checkStructure, compilableSet, ContractCompiler, type StructureVerdict } from './checkContracts.js';
+import { checkStructure, contractCompiler, type StructureVerdict } from './checkContracts.js';
 import { ContractQueues } from './ContractQueues.js';
 import { compileOrder, type FromWorker, type ToWorker } from './ContractWorkers.js';
 import { contractsFromTexts, type LoadedContracts } from './loadContracts.js';
@@ -28,7 +28,7 @@ parentPort!.on('message', (message: ToWorker) => {
   const { loaded, queues, index } = state;
   const broken = new Set(message.broken);
   const structure = loaded.contracts.map((_, i) => ({ problems: [], broken: broken.has(i) }));
-  const compiler = new ContractCompiler(compilableSet(loaded, root, structure));
+  const compiler = contractCompiler(loaded, root, structure, message.options);
   const order = compileOrder(loaded.contracts.length, message.broken);
   queues.enter('compile', index);
   const results: [number, Problem | undefined][] = [];

@@ -20,6 +20,8 @@ export interface LoadRepositoryOptions {
    * repositories of at least `PARALLEL_FROM_CONTRACTS` contracts.
    */
   readonly threads?: number;
+  /** Have Ajv compile every contract, also those it provably compiles (see `CompileProof`). */
+  readonly compileAll?: boolean;
 }
 
 /**
@@ -42,11 +44,20 @@ export async function loadRepository(rootDir: string, options: LoadRepositoryOpt
   const threads = options.threads ?? defaultThreads();
   const workers = threads > 1 && files.contracts.length >= PARALLEL_FROM_CONTRACTS && ContractWorkers.available() ? ContractWorkers.start(root, threads - 1) : undefined;
   const loadedContracts = await loadContracts(root, files.contracts);
+  await turn();
   // The workers check contracts while this thread reads the manifests, then this thread joins them.
-  const checking = workers?.check(loadedContracts, root);
+  const compileOptions = { compileAll: options.compileAll ?? false };
+  const checking = workers?.check(loadedContracts, root, compileOptions);
   const manifests = [];
-  for (const file of files.manifests) manifests.push(await loadManifest(root, file));
-  const { contracts, problems: contractProblems } = checking ? await checking.finish() : checkContracts(loadedContracts, root);
+  for (const [i, file] of files.manifests.entries()) {
+    manifests.push(await loadManifest(root, file));
+    // Now and then, and between the long synchronous stretches, let other work of the process go on (mesh
+    // check's git commands, each started when the one before has answered).
+    if (i % 32 === 31) await turn();
+  }
+  await turn();
+  const { contracts, problems: contractProblems } = checking ? await checking.finish() : checkContracts(loadedContracts, root, compileOptions);
+  await turn();
 
   const products = new Map<string, Product>();
   const knownPorts = new Map<string, Set<string>>();
@@ -90,4 +101,9 @@ export async function loadRepository(rootDir: string, options: LoadRepositoryOpt
   for (const rule of REPOSITORY_RULES) rule.check(context, (problem) => problems.push(problem));
   problems.sort(compareProblems);
   return { ...repository, problems };
+}
+
+/** Lets the event loop run what is ready (I/O callbacks, child processes) before going on. */
+function turn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
