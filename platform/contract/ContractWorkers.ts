@@ -2,24 +2,27 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Problem } from '../problems/Problem.js';
-import { assembleVerdicts, checkContracts, checkStructure, contractCompiler, type CheckedContracts, type CompileOptions, type StructureVerdict } from './checkContracts.js';
+import type { ContractCompiler, CompileOptions } from './checkContracts.js';
 import type { LoadedContracts } from './loadContracts.js';
 import { ContractQueues } from './ContractQueues.js';
 
 const WORKER_URL = new URL('./contractWorker.js', import.meta.url);
 
-/** What the main thread tells a worker: first the contracts (by text), then which ones may be compiled. */
-export type ToWorker =
-  | { readonly kind: 'contracts'; readonly shared: SharedArrayBuffer; readonly index: number; readonly sources: readonly { file: string; text: string }[] }
-  | { readonly kind: 'compile'; readonly broken: readonly number[]; readonly options: CompileOptions };
+/** What the main thread gives a worker: the contracts (by text), which are broken, which to compile. */
+export interface ToWorker {
+  readonly shared: SharedArrayBuffer;
+  readonly index: number;
+  readonly sources: readonly { file: string; text: string }[];
+  readonly broken: readonly number[];
+  /** Contract indices, taken from the shared queue by position. */
+  readonly tasks: readonly number[];
+  readonly options: CompileOptions;
+}
 
-/** What a worker answers: that it has loaded its modules, then per phase its verdicts by contract index. */
-export type FromWorker =
-  | { readonly kind: 'ready' }
-  | { readonly kind: 'structure'; readonly results: readonly [number, StructureVerdict][] }
-  | { readonly kind: 'compile'; readonly results: readonly [number, Problem | undefined][] };
+/** What a worker answers: that it has loaded its modules, then the problems of the contracts it compiled. */
+export type FromWorker = { readonly kind: 'ready' } | { readonly kind: 'compiled'; readonly results: readonly [number, Problem | undefined][] };
 
-/** One worker thread, with a mailbox per phase so that an answer the main thread no longer needs is dropped. */
+/** One worker thread, with a mailbox per kind of answer. */
 class ContractWorker {
   private readonly worker: Worker;
   private readonly answers = new Map<FromWorker['kind'], FromWorker>();
@@ -49,12 +52,11 @@ class ContractWorker {
     this.worker.postMessage(message);
   }
 
-  /** The worker's answer for a phase, or its `ready`. */
-  answer(phase: FromWorker['kind']): Promise<FromWorker> {
-    const ready = this.answers.get(phase);
-    if (ready) return Promise.resolve(ready);
+  answer<K extends FromWorker['kind']>(kind: K): Promise<Extract<FromWorker, { kind: K }>> {
+    const ready = this.answers.get(kind);
+    if (ready) return Promise.resolve(ready as Extract<FromWorker, { kind: K }>);
     if (this.failure) return Promise.reject(this.failure);
-    return new Promise((resolve, reject) => this.waiting.set(phase, { resolve, reject }));
+    return new Promise((resolve, reject) => this.waiting.set(kind, { resolve: resolve as (answer: FromWorker) => void, reject }));
   }
 
   close(): Promise<number> {
@@ -63,23 +65,18 @@ class ContractWorker {
 }
 
 /**
- * Worker threads that check and compile contracts beside the main thread. They start before the contracts are
- * read, so that loading Ajv and the checks overlaps the main thread's reading; each rebuilds the contracts from
- * their texts and takes work from the same two queues as the main thread (see `ContractQueues`), so that a
- * worker that starts late, or never, only leaves more work to the others. Threads share nothing else: each
- * holds the same documents in the same order, and the verdicts are put together by contract, so that any
- * number of threads gives the answer of one, problem for problem.
+ * Worker threads that compile contracts with Ajv beside the main thread, for repositories where many
+ * contracts need Ajv (those `CompileProof` does not prove). Each worker rebuilds the contracts from their
+ * texts (no file is read twice, and all threads see the same documents in the same order), and takes
+ * compilations from the same queue as the main thread (see `ContractQueues`), so that a worker that starts
+ * late only leaves more to the others. The problems are put together by contract: any number of threads gives
+ * the answer of one, problem for problem.
  */
 export class ContractWorkers {
-  /** Tasks (structure checks and compilations) that the workers did in the last `check`: for diagnostics. */
+  /** Compilations that the workers did in the last `compile`: for diagnostics. */
   workerTasks = 0;
 
   private constructor(private readonly workers: ContractWorker[]) {}
-
-  /** Resolves when every worker has loaded its modules and waits for contracts. */
-  async ready(): Promise<void> {
-    await Promise.all(this.workers.map((w) => w.answer('ready')));
-  }
 
   /** Whether workers can run: from the build (`dist/`), where the worker's module exists as JavaScript. */
   static available(): boolean {
@@ -90,64 +87,44 @@ export class ContractWorkers {
     return new ContractWorkers(Array.from({ length: count }, () => new ContractWorker(root)));
   }
 
+  /** Resolves when every worker has loaded its modules. */
+  async ready(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.answer('ready')));
+  }
+
   /**
-   * Hands the contracts to the workers, which start on them at once; `finish` has the main thread join the
-   * work, waits for the others and gives the verdicts of all.
+   * Compiles the contracts `tasks` (indices into `loaded.contracts`) in this thread with `compiler` and in
+   * the workers, and gives the problem of each that does not compile. The workers are closed afterwards; if one
+   * fails, this thread compiles every task itself.
    */
-  check(loaded: LoadedContracts, root: string, options: CompileOptions = {}): { finish(): Promise<CheckedContracts> } {
-    const queues = new ContractQueues(loaded.contracts.length, this.workers.length);
+  async compile(loaded: LoadedContracts, broken: readonly number[], tasks: readonly number[], compiler: ContractCompiler, options: CompileOptions): Promise<Map<number, Problem>> {
+    const queues = new ContractQueues(tasks.length, this.workers.length);
     const sources = loaded.contracts.map((c) => ({ file: c.file, text: c.document.text }));
-    this.workers.forEach((worker, index) => worker.post({ kind: 'contracts', shared: queues.buffer, index, sources }));
-    return {
-      finish: async () => {
-        try {
-          return await this.finish(loaded, root, queues, options);
-        } catch {
-          // A worker that failed took its share of the verdicts with it: this thread reaches all of them again.
-          return checkContracts(loaded, root, options);
-        } finally {
-          await Promise.all(this.workers.map((w) => w.close()));
-        }
-      },
-    };
-  }
-
-  private async finish(loaded: LoadedContracts, root: string, queues: ContractQueues, options: CompileOptions): Promise<CheckedContracts> {
+    this.workers.forEach((worker, index) => worker.post({ shared: queues.buffer, index, sources, broken, tasks, options }));
     this.workerTasks = 0;
-    const { contracts, resolver } = loaded;
-    const structure: StructureVerdict[] = new Array(contracts.length);
-    for (let i = queues.take('structure'); i !== undefined; i = queues.take('structure')) structure[i] = checkStructure(contracts[i]!, resolver);
-    for (const [index, worker] of this.workers.entries()) {
-      if (!queues.entered('structure', index)) continue;
-      const answer = (await worker.answer('structure')) as Extract<FromWorker, { kind: 'structure' }>;
-      this.workerTasks += answer.results.length;
-      for (const [i, verdict] of answer.results) structure[i] = verdict;
-    }
-    for (let i = 0; i < contracts.length; i++) if (structure[i] === undefined) throw new Error(`no structure verdict on ${contracts[i]!.file}`);
-
-    const broken = structure.flatMap((v, i) => (v.broken ? [i] : []));
-    for (const worker of this.workers) worker.post({ kind: 'compile', broken, options });
     const compiled = new Map<number, Problem>();
-    const order = compileOrder(contracts.length, broken);
-    const compiler = contractCompiler(loaded, root, structure, options);
-    for (let t = queues.take('compile', order.length); t !== undefined; t = queues.take('compile', order.length)) {
-      const problem = compiler.compile(contracts[order[t]!]!);
-      if (problem) compiled.set(order[t]!, problem);
+    try {
+      for (let t = queues.take(); t !== undefined; t = queues.take()) {
+        const problem = compiler.compile(loaded.contracts[tasks[t]!]!);
+        if (problem) compiled.set(tasks[t]!, problem);
+      }
+      for (const [index, worker] of this.workers.entries()) {
+        if (!queues.entered(index)) continue;
+        const { results } = await worker.answer('compiled');
+        this.workerTasks += results.length;
+        for (const [i, problem] of results) if (problem) compiled.set(i, problem);
+      }
+      return compiled;
+    } catch {
+      // A worker that failed took its share of the verdicts with it.
+      compiled.clear();
+      for (const i of tasks) {
+        const problem = compiler.compile(loaded.contracts[i]!);
+        if (problem) compiled.set(i, problem);
+      }
+      return compiled;
+    } finally {
+      await Promise.all(this.workers.map((w) => w.close()));
     }
-    for (const [index, worker] of this.workers.entries()) {
-      if (!queues.entered('compile', index)) continue;
-      const answer = (await worker.answer('compile')) as Extract<FromWorker, { kind: 'compile' }>;
-      this.workerTasks += answer.results.length;
-      for (const [i, problem] of answer.results) if (problem) compiled.set(i, problem);
-    }
-    return assembleVerdicts(loaded, root, structure, compiled);
   }
-}
-
-/** The indices of the contracts to compile, in order: all but the broken ones. */
-export function compileOrder(count: number, broken: readonly number[]): number[] {
-  const skip = new Set(broken);
-  const order: number[] = [];
-  for (let i = 0; i < count; i++) if (!skip.has(i)) order.push(i);
-  return order;
 }

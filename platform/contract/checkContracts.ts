@@ -41,9 +41,14 @@ export class ContractCompiler {
     private readonly proof?: CompileProof,
   ) {}
 
+  /** Whether the contract needs Ajv's compilation: the proof does not settle it. */
+  needsAjv(contract: Contract): boolean {
+    return !this.proof?.proves(contract);
+  }
+
   /** The problem of a contract that does not compile; `undefined` when it compiles. */
   compile(contract: Contract): Problem | undefined {
-    if (this.proof?.proves(contract)) return undefined;
+    if (!this.needsAjv(contract)) return undefined;
     const key = compileKey(contract);
     if (this.compiled.has(key)) return undefined;
     try {
@@ -99,10 +104,18 @@ export function checkContracts(loaded: LoadedContracts, root: string, options: C
   const structure = loaded.contracts.map((contract) => checkStructure(contract, loaded.resolver));
   const compiler = contractCompiler(loaded, root, structure, options);
   const compiled = new Map<number, Problem>();
-  loaded.contracts.forEach((contract, i) => {
-    if (structure[i]!.broken) return;
-    const problem = compiler.compile(contract);
+  for (const i of ajvTasks(loaded, structure, compiler)) {
+    const problem = compiler.compile(loaded.contracts[i]!);
     if (problem) compiled.set(i, problem);
-  });
+  }
   return assembleVerdicts(loaded, root, structure, compiled);
+}
+
+/** The contracts (indices) that Ajv has to compile: structurally valid, and not proven to compile. */
+export function ajvTasks(loaded: LoadedContracts, structure: readonly StructureVerdict[], compiler: ContractCompiler): number[] {
+  const tasks: number[] = [];
+  loaded.contracts.forEach((contract, i) => {
+    if (!structure[i]!.broken && compiler.needsAjv(contract)) tasks.push(i);
+  });
+  return tasks;
 }

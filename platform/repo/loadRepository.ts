@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { checkContracts } from '../contract/checkContracts.js';
+import { ajvTasks, assembleVerdicts, checkStructure, contractCompiler, type CheckedContracts } from '../contract/checkContracts.js';
+import type { LoadedContracts } from '../contract/loadContracts.js';
 import { ContractWorkers } from '../contract/ContractWorkers.js';
 import { defaultThreads } from '../util/threads.js';
 import { loadContracts } from '../contract/loadContracts.js';
@@ -15,9 +16,9 @@ import { REPOSITORY_RULES, type RuleContext } from './rules/index.js';
 
 export interface LoadRepositoryOptions {
   /**
-   * Threads that check and compile contracts, this one included. Default: every core (at most 4) unless the
-   * machine is saturated (`defaultThreads`). Worker threads run from the build (`dist/`) only, and only for
-   * repositories of at least `PARALLEL_FROM_CONTRACTS` contracts.
+   * Threads that compile contracts with Ajv, this one included. Default: every core (at most 4) unless the
+   * machine is saturated (`defaultThreads`). Worker threads run from the build (`dist/`) only, one per
+   * `PARALLEL_FROM_COMPILATIONS` contracts that need Ajv.
    */
   readonly threads?: number;
   /** Have Ajv compile every contract, also those it provably compiles (see `CompileProof`). */
@@ -25,10 +26,11 @@ export interface LoadRepositoryOptions {
 }
 
 /**
- * Below this many contracts a worker's start (Ajv loaded again, the contracts parsed again: about 0.1 s of CPU)
- * costs more than the compilations it takes over.
+ * A worker thread per this many contracts that Ajv has to compile: below, a worker's start (Ajv loaded again,
+ * the contracts parsed again, its code warmed up again: about 0.3 s of CPU) costs more than the compilations
+ * it takes over.
  */
-export const PARALLEL_FROM_CONTRACTS = 100;
+export const PARALLEL_FROM_COMPILATIONS = 150;
 
 /**
  * Reads a repository and checks all of it: every manifest against the schema, every contract (structure,
@@ -41,13 +43,8 @@ export async function loadRepository(rootDir: string, options: LoadRepositoryOpt
   const files = await listRepositoryFiles(root);
   const problems: Problem[] = [...files.problems];
 
-  const threads = options.threads ?? defaultThreads();
-  const workers = threads > 1 && files.contracts.length >= PARALLEL_FROM_CONTRACTS && ContractWorkers.available() ? ContractWorkers.start(root, threads - 1) : undefined;
   const loadedContracts = await loadContracts(root, files.contracts);
   await turn();
-  // The workers check contracts while this thread reads the manifests, then this thread joins them.
-  const compileOptions = { compileAll: options.compileAll ?? false };
-  const checking = workers?.check(loadedContracts, root, compileOptions);
   const manifests = [];
   for (const [i, file] of files.manifests.entries()) {
     manifests.push(await loadManifest(root, file));
@@ -56,7 +53,7 @@ export async function loadRepository(rootDir: string, options: LoadRepositoryOpt
     if (i % 32 === 31) await turn();
   }
   await turn();
-  const { contracts, problems: contractProblems } = checking ? await checking.finish() : checkContracts(loadedContracts, root, compileOptions);
+  const { contracts, problems: contractProblems } = await checkAllContracts(root, loadedContracts, options);
   await turn();
 
   const products = new Map<string, Product>();
@@ -101,6 +98,30 @@ export async function loadRepository(rootDir: string, options: LoadRepositoryOpt
   for (const rule of REPOSITORY_RULES) rule.check(context, (problem) => problems.push(problem));
   problems.sort(compareProblems);
   return { ...repository, problems };
+}
+
+/**
+ * Checks and compiles every contract: structural checks and lint in this thread, then Ajv's compilation of the
+ * contracts that need it, in worker threads too when there are many of them.
+ */
+async function checkAllContracts(root: string, loaded: LoadedContracts, options: LoadRepositoryOptions): Promise<CheckedContracts> {
+  const compileOptions = { compileAll: options.compileAll ?? false };
+  const structure = loaded.contracts.map((contract) => checkStructure(contract, loaded.resolver));
+  const compiler = contractCompiler(loaded, root, structure, compileOptions);
+  const tasks = ajvTasks(loaded, structure, compiler);
+  const threads = Math.min(options.threads ?? defaultThreads(), Math.ceil(tasks.length / PARALLEL_FROM_COMPILATIONS));
+  let compiled = new Map<number, Problem>();
+  if (threads > 1 && ContractWorkers.available()) {
+    await turn();
+    const broken = structure.flatMap((v, i) => (v.broken ? [i] : []));
+    compiled = await ContractWorkers.start(root, threads - 1).compile(loaded, broken, tasks, compiler, compileOptions);
+  } else {
+    for (const i of tasks) {
+      const problem = compiler.compile(loaded.contracts[i]!);
+      if (problem) compiled.set(i, problem);
+    }
+  }
+  return assembleVerdicts(loaded, root, structure, compiled);
 }
 
 /** Lets the event loop run what is ready (I/O callbacks, child processes) before going on. */

@@ -5,13 +5,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateRepository } from '../support/generateRepository.js';
 import { runBin } from '../support/runCli.js';
 
-// Contracts of large repositories are checked and compiled by worker threads beside the main thread (from the
-// build only). Their answer must be one thread's, problem for problem and in the same order, whichever thread
-// reached which verdict: structural errors, lint warnings, compile failures that only Ajv finds, and a compile
-// failure that depends on another contract's verdict (a $ref into a broken contract).
+// Contracts that Ajv has to compile are compiled by worker threads beside the main thread when there are many
+// (from the build only). The answer must be one thread's, problem for problem and in the same order, whichever
+// thread reached which verdict: structural errors, lint warnings, compile failures that only Ajv finds, and a
+// compile failure that depends on another contract's verdict (a $ref into a broken contract). One contract has
+// an $id, so that no contract is proven to compile (CompileProof) and Ajv compiles them all.
 const dist = (path: string) => new URL(`../../dist/platform/${path}`, import.meta.url).href;
 const { ContractWorkers } = (await import(dist('contract/ContractWorkers.js'))) as typeof import('../../platform/contract/ContractWorkers.js');
-const { checkContracts } = (await import(dist('contract/checkContracts.js'))) as typeof import('../../platform/contract/checkContracts.js');
+const { ajvTasks, checkContracts, checkStructure, contractCompiler } = (await import(dist('contract/checkContracts.js'))) as typeof import('../../platform/contract/checkContracts.js');
 const { loadContracts } = (await import(dist('contract/loadContracts.js'))) as typeof import('../../platform/contract/loadContracts.js');
 const { listRepositoryFiles } = (await import(dist('repo/listRepositoryFiles.js'))) as typeof import('../../platform/repo/listRepositoryFiles.js');
 
@@ -39,6 +40,7 @@ beforeAll(async () => {
   await breakContract(ids, 170, (s) => (s['properties']['quantity'] = { $ref: `../../${broken}#/properties/quantity`, description: 'Units.' }));
   await breakContract(ids, 180, (s) => delete s['properties']['channel']['description']);
   await breakContract(ids, 188, (s) => (s['$defs'] = { a: { $ref: '#/$defs/b' }, b: { $ref: '#/$defs/a' } }));
+  await breakContract(ids, 100, (s) => (s['$id'] = 'urn:example:contract-100'));
   const [domain, name] = ids[195]!.split('.') as [string, string];
   const manifest = join(root, 'products', domain, name, 'product.yaml');
   await writeFile(manifest, (await readFile(manifest, 'utf8')).replace('layer:', 'layr:'));
@@ -65,12 +67,18 @@ describe('contracts checked in worker threads', () => {
     const files = await listRepositoryFiles(root);
     const loaded = await loadContracts(root, files.contracts);
     const serial = checkContracts(loaded, root);
+    const structure = loaded.contracts.map((c) => checkStructure(c, loaded.resolver));
+    const compiler = contractCompiler(loaded, root, structure);
+    const tasks = ajvTasks(loaded, structure, compiler);
+    expect(tasks.length).toBeGreaterThan(150);
     expect(ContractWorkers.available()).toBe(true);
     const workers = ContractWorkers.start(root, 2);
     await workers.ready();
-    const parallel = await workers.check(loaded, root).finish();
+    const broken = structure.flatMap((v, i) => (v.broken ? [i] : []));
+    const compiled = await workers.compile(loaded, broken, tasks, compiler, {});
     expect(workers.workerTasks).toBeGreaterThan(0);
-    expect(parallel.problems).toEqual(serial.problems);
-    expect(loaded.contracts.map((c) => parallel.contracts.isCompilable(c.file))).toEqual(loaded.contracts.map((c) => serial.contracts.isCompilable(c.file)));
+    const failed = [...compiled.keys()].sort((a, b) => a - b).map((i) => loaded.contracts[i]!.file);
+    expect(failed).toEqual(serial.problems.filter((p) => p.code === 'CONTRACT_COMPILE_FAILED').map((p) => p.file));
+    expect([...compiled.values()]).toEqual(serial.problems.filter((p) => p.code === 'CONTRACT_COMPILE_FAILED'));
   });
 });
