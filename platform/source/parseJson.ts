@@ -60,6 +60,10 @@ function jsonDocument(file: string, text: string, value: unknown, lines: LineInd
     text,
     value,
     position(pointer: string, part: PositionPart = 'value'): Position {
+      // Text that JSON.parse read is scanned for the pointer, no tree built (a contract with lint warnings asks
+      // for several positions, and a syntax tree cost more than the rest of its checks); broken text goes to
+      // jsonc-parser, which reads what it can.
+      if (value !== undefined) return lines.position(locateInJson(text, parsePointer(pointer), part));
       try {
         if (tree === null) tree = jsonc().parseTree(text, [], { disallowComments: true }) ?? undefined;
         if (!tree) return { line: 1, column: 1 };
@@ -71,7 +75,8 @@ function jsonDocument(file: string, text: string, value: unknown, lines: LineInd
   };
 }
 
-function locateJson(root: Node, segments: readonly string[], part: PositionPart): number {
+/** Where `segments` points in a jsonc-parser syntax tree (of text JSON.parse may refuse). */
+export function locateJson(root: Node, segments: readonly string[], part: PositionPart): number {
   let node = root;
   let offset = root.offset;
   for (let i = 0; i < segments.length; i++) {
@@ -97,6 +102,96 @@ function locateJson(root: Node, segments: readonly string[], part: PositionPart)
     }
   }
   return offset;
+}
+
+/**
+ * `locateJson`'s answer read straight from valid JSON text: the offset of the value (or key) at `segments`, or
+ * of the deepest part of the path that exists; the last of duplicate keys wins, as in JSON.parse.
+ */
+export function locateInJson(text: string, segments: readonly string[], part: PositionPart): number {
+  let i = skipSpace(text, 0);
+  let offset = i;
+  for (let s = 0; s < segments.length; s++) {
+    const segment = segments[s]!;
+    const last = s === segments.length - 1;
+    const c = text.charCodeAt(i);
+    if (c === 0x7b /* { */) {
+      let keyAt = -1;
+      let valueAt = -1;
+      i = skipSpace(text, i + 1);
+      while (text.charCodeAt(i) === 0x22) {
+        const keyStart = i;
+        i = stringEnd(text, i);
+        const key = text.slice(keyStart + 1, i - 1);
+        const matches = key.includes('\\') ? JSON.parse(text.slice(keyStart, i)) === segment : key === segment;
+        i = skipSpace(text, skipSpace(text, i) + 1); // past the colon
+        if (matches) {
+          keyAt = keyStart;
+          valueAt = i;
+        }
+        i = skipSpace(text, valueEnd(text, i));
+        if (text.charCodeAt(i) === 0x2c /* , */) i = skipSpace(text, i + 1);
+      }
+      if (keyAt < 0) return offset;
+      if (last && part === 'key') return keyAt;
+      i = valueAt;
+      offset = last ? valueAt : keyAt;
+    } else if (c === 0x5b /* [ */) {
+      if (!/^\d+$/.test(segment)) return offset;
+      const wanted = Number(segment);
+      i = skipSpace(text, i + 1);
+      let index = 0;
+      while (index < wanted && text.charCodeAt(i) !== 0x5d /* ] */) {
+        i = skipSpace(text, valueEnd(text, i));
+        if (text.charCodeAt(i) === 0x2c) i = skipSpace(text, i + 1);
+        index++;
+      }
+      if (text.charCodeAt(i) === 0x5d || i >= text.length) return offset;
+      offset = i;
+    } else {
+      return offset;
+    }
+  }
+  return offset;
+}
+
+function skipSpace(text: string, i: number): number {
+  for (;;) {
+    const c = text.charCodeAt(i);
+    if (c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) return i;
+    i++;
+  }
+}
+
+/** The offset after the string that starts at `i` (its opening quote). */
+function stringEnd(text: string, i: number): number {
+  for (i++; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x5c) i++;
+    else if (c === 0x22) return i + 1;
+  }
+  return i;
+}
+
+/** The offset after the value that starts at `i`, nested objects and arrays included, without recursion. */
+function valueEnd(text: string, i: number): number {
+  let depth = 0;
+  do {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) {
+      i = stringEnd(text, i);
+      continue;
+    }
+    if (c === 0x7b || c === 0x5b) depth++;
+    else if (c === 0x7d || c === 0x5d) depth--;
+    else if (depth === 0) {
+      // A number, true, false or null: up to the next delimiter.
+      while (i < text.length && !/[\s,\]}]/.test(text[i]!)) i++;
+      return i;
+    }
+    i++;
+  } while (depth > 0 && i < text.length);
+  return i;
 }
 
 /** Offset of the first bracket that opens nesting level `depth + 1`, skipping strings. */
