@@ -55,6 +55,7 @@ function describeParseError(code: string): string {
 
 function jsonDocument(file: string, text: string, value: unknown, lines: LineIndex): SourceDocument {
   let tree: Node | undefined | null = null;
+  let index: JsonIndex | undefined;
   return {
     file,
     text,
@@ -63,7 +64,7 @@ function jsonDocument(file: string, text: string, value: unknown, lines: LineInd
       // Text that JSON.parse read is scanned for the pointer, no tree built (a contract with lint warnings asks
       // for several positions, and a syntax tree cost more than the rest of its checks); broken text goes to
       // jsonc-parser, which reads what it can.
-      if (value !== undefined) return lines.position(locateInJson(text, parsePointer(pointer), part));
+      if (value !== undefined) return lines.position(locateInJson(text, parsePointer(pointer), part, (index ??= new Map())));
       try {
         if (tree === null) tree = jsonc().parseTree(text, [], { disallowComments: true }) ?? undefined;
         if (!tree) return { line: 1, column: 1 };
@@ -104,11 +105,15 @@ export function locateJson(root: Node, segments: readonly string[], part: Positi
   return offset;
 }
 
+/** What `locateInJson` learnt of a text's objects and arrays, by the offset where each starts. */
+export type JsonIndex = Map<number, Map<string, readonly [key: number, value: number]> | number[]>;
+
 /**
  * `locateJson`'s answer read straight from valid JSON text: the offset of the value (or key) at `segments`, or
- * of the deepest part of the path that exists; the last of duplicate keys wins, as in JSON.parse.
+ * of the deepest part of the path that exists; the last of duplicate keys wins, as in JSON.parse. Each object
+ * and array on the way is read once per `index`, so that further positions in the same document cost little.
  */
-export function locateInJson(text: string, segments: readonly string[], part: PositionPart): number {
+export function locateInJson(text: string, segments: readonly string[], part: PositionPart, index: JsonIndex = new Map()): number {
   let i = skipSpace(text, 0);
   let offset = i;
   for (let s = 0; s < segments.length; s++) {
@@ -116,43 +121,56 @@ export function locateInJson(text: string, segments: readonly string[], part: Po
     const last = s === segments.length - 1;
     const c = text.charCodeAt(i);
     if (c === 0x7b /* { */) {
-      let keyAt = -1;
-      let valueAt = -1;
-      i = skipSpace(text, i + 1);
-      while (text.charCodeAt(i) === 0x22) {
-        const keyStart = i;
-        i = stringEnd(text, i);
-        const key = text.slice(keyStart + 1, i - 1);
-        const matches = key.includes('\\') ? JSON.parse(text.slice(keyStart, i)) === segment : key === segment;
-        i = skipSpace(text, skipSpace(text, i) + 1); // past the colon
-        if (matches) {
-          keyAt = keyStart;
-          valueAt = i;
-        }
-        i = skipSpace(text, valueEnd(text, i));
-        if (text.charCodeAt(i) === 0x2c /* , */) i = skipSpace(text, i + 1);
-      }
-      if (keyAt < 0) return offset;
-      if (last && part === 'key') return keyAt;
-      i = valueAt;
-      offset = last ? valueAt : keyAt;
+      const member = (members(text, i, index)).get(segment);
+      if (!member) return offset;
+      if (last && part === 'key') return member[0];
+      i = member[1];
+      offset = last ? member[1] : member[0];
     } else if (c === 0x5b /* [ */) {
-      if (!/^\d+$/.test(segment)) return offset;
-      const wanted = Number(segment);
-      i = skipSpace(text, i + 1);
-      let index = 0;
-      while (index < wanted && text.charCodeAt(i) !== 0x5d /* ] */) {
-        i = skipSpace(text, valueEnd(text, i));
-        if (text.charCodeAt(i) === 0x2c) i = skipSpace(text, i + 1);
-        index++;
-      }
-      if (text.charCodeAt(i) === 0x5d || i >= text.length) return offset;
-      offset = i;
+      const item = /^\d+$/.test(segment) ? items(text, i, index)[Number(segment)] : undefined;
+      if (item === undefined) return offset;
+      i = item;
+      offset = item;
     } else {
       return offset;
     }
   }
   return offset;
+}
+
+/** The members of the object at `start`: key to the offsets of key and value, the last duplicate winning. */
+function members(text: string, start: number, index: JsonIndex): Map<string, readonly [number, number]> {
+  const known = index.get(start);
+  if (known instanceof Map) return known;
+  const out = new Map<string, readonly [number, number]>();
+  let i = skipSpace(text, start + 1);
+  while (text.charCodeAt(i) === 0x22) {
+    const keyStart = i;
+    i = stringEnd(text, i);
+    const raw = text.slice(keyStart + 1, i - 1);
+    const key = raw.includes('\\') ? (JSON.parse(text.slice(keyStart, i)) as string) : raw;
+    i = skipSpace(text, skipSpace(text, i) + 1); // past the colon
+    out.set(key, [keyStart, i]);
+    i = skipSpace(text, valueEnd(text, i));
+    if (text.charCodeAt(i) === 0x2c /* , */) i = skipSpace(text, i + 1);
+  }
+  index.set(start, out);
+  return out;
+}
+
+/** The offsets of the items of the array at `start`. */
+function items(text: string, start: number, index: JsonIndex): number[] {
+  const known = index.get(start);
+  if (Array.isArray(known)) return known;
+  const out: number[] = [];
+  let i = skipSpace(text, start + 1);
+  while (i < text.length && text.charCodeAt(i) !== 0x5d /* ] */) {
+    out.push(i);
+    i = skipSpace(text, valueEnd(text, i));
+    if (text.charCodeAt(i) === 0x2c) i = skipSpace(text, i + 1);
+  }
+  index.set(start, out);
+  return out;
 }
 
 function skipSpace(text: string, i: number): number {
@@ -186,7 +204,10 @@ function valueEnd(text: string, i: number): number {
     else if (c === 0x7d || c === 0x5d) depth--;
     else if (depth === 0) {
       // A number, true, false or null: up to the next delimiter.
-      while (i < text.length && !/[\s,\]}]/.test(text[i]!)) i++;
+      for (; i < text.length; i++) {
+        const d = text.charCodeAt(i);
+        if (d === 0x2c || d === 0x5d || d === 0x7d || d === 0x20 || d === 0x0a || d === 0x0d || d === 0x09) break;
+      }
       return i;
     }
     i++;
