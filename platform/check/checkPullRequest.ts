@@ -456,7 +456,9 @@ class CheckContext {
       const refs = refsWithoutEmbeddedIds(document);
       if (refs) {
         const base = rebase(uri, document);
-        for (const ref of refs) add(ref, base);
+        // One base for all of them: each distinct reference is resolved once (a contract names its shared
+        // types many times).
+        for (const ref of new Set(refs)) add(ref, base);
       } else {
         // Embedded $id resources change the base of the $refs below them: walk schema by schema.
         walkSchemas(document, uri, ({ schema, baseUri }) => {

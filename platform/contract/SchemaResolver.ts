@@ -32,6 +32,13 @@ export class SchemaResolver {
   private readonly documentsByUri = new Map<string, unknown>();
   private readonly resources = new Map<string, Location>();
   private readonly anchors = new Map<string, Location>();
+  /**
+   * Whether a registered document holds a key `$id`, `$anchor` or `$dynamicAnchor` anywhere, in a schema or
+   * not: Ajv files documents under the identifiers it finds, and it looks in more places than schemas.
+   */
+  declaresIds = false;
+  /** `$ref`s and `$dynamicRef`s of registered documents, with their base URIs, not yet seen by `loadReferenced`. */
+  private readonly unloadedRefs: [ref: string, baseUri: string][] = [];
 
   constructor(private readonly loader?: SchemaLoader) {}
 
@@ -40,6 +47,7 @@ export class SchemaResolver {
     const documentUri = stripFragment(uri);
     if (this.documentsByUri.has(documentUri)) return;
     this.documentsByUri.set(documentUri, root);
+    if (!this.declaresIds && holdsIds(root)) this.declaresIds = true;
     this.resources.set(documentUri, { documentUri, segments: [], schema: root, baseUri: rebase(documentUri, root) });
     walkSchemas(root, documentUri, ({ schema, path, baseUri }) => {
       if (schema === null || typeof schema !== 'object' || Array.isArray(schema)) return;
@@ -50,7 +58,33 @@ export class SchemaResolver {
         const anchor = s[keyword];
         if (typeof anchor === 'string') this.anchors.set(`${baseUri}#${anchor}`, location);
       }
+      if (this.loader) {
+        for (const keyword of ['$ref', '$dynamicRef']) {
+          const ref = s[keyword];
+          if (typeof ref === 'string') this.unloadedRefs.push([ref, baseUri]);
+        }
+      }
     });
+  }
+
+  /**
+   * Loads every document that a `$ref` of a registered document names and that is not registered yet, and the
+   * documents those name, in a fixed order: documents in registration order, references in document order.
+   * Afterwards the documents held no longer depend on which references were resolved first, so that threads
+   * that check different contracts first still hold the same documents, in the same order.
+   */
+  loadReferenced(): void {
+    for (let i = 0; i < this.unloadedRefs.length; i++) {
+      const [ref, baseUri] = this.unloadedRefs[i]!;
+      let resourceUri: string;
+      try {
+        resourceUri = stripFragment(new URL(ref, baseUri).href);
+      } catch {
+        continue;
+      }
+      if (!this.resources.has(resourceUri)) this.document(resourceUri);
+    }
+    this.unloadedRefs.length = 0;
   }
 
   /** Every registered document, in registration order. */
@@ -111,6 +145,24 @@ export class SchemaResolver {
       pointer: toPointer([...resource.segments, ...parsePointer(fragment)]),
     };
   }
+}
+
+/** Whether any object in a JSON value has an own key `$id`, `$anchor` or `$dynamicAnchor`. */
+function holdsIds(value: unknown): boolean {
+  const stack = [value];
+  while (stack.length > 0) {
+    const next = stack.pop();
+    if (next === null || typeof next !== 'object') continue;
+    if (Array.isArray(next)) {
+      for (const item of next) stack.push(item);
+      continue;
+    }
+    for (const key of Object.keys(next)) {
+      if (key === '$id' || key === '$anchor' || key === '$dynamicAnchor') return true;
+      stack.push((next as Record<string, unknown>)[key]);
+    }
+  }
+  return false;
 }
 
 function located(location: Location, uri: string): ResolvedSchema {

@@ -5,7 +5,7 @@ import type { Problem } from '../problems/Problem.js';
 import { ProblemCode } from '../problems/codes.js';
 import { parseJson } from '../source/parseJson.js';
 import { FILE_LIMITS, readSource, stripBom } from '../source/readSource.js';
-import { problemAt } from '../source/SourceDocument.js';
+import { problemAt, type SourceDocument } from '../source/SourceDocument.js';
 import { isObject } from '../util/guards.js';
 import type { Contract } from './Contract.js';
 import { SchemaResolver } from './SchemaResolver.js';
@@ -51,8 +51,7 @@ export interface LoadedContracts {
  */
 export async function loadContracts(root: string, files: readonly string[]): Promise<LoadedContracts> {
   const problems: Problem[] = [];
-  const resolver = new SchemaResolver(repositoryLoader(root));
-  const contracts: Contract[] = [];
+  const accepted: SourceDocument[] = [];
   const ids = new Map<string, string>();
 
   for (const file of files) {
@@ -65,10 +64,8 @@ export async function loadContracts(root: string, files: readonly string[]): Pro
     problems.push(...parsed.problems);
     if (parsed.problems.length > 0) continue;
     const schema = parsed.document.value;
-    const uri = contractUri(root, file);
-    const version = isObject(schema) && typeof schema['x-version'] === 'string' && SEMVER_PATTERN.test(schema['x-version']) ? schema['x-version'] : undefined;
     if (isObject(schema) && typeof schema['$id'] === 'string') {
-      const id = rebase(uri, schema);
+      const id = rebase(contractUri(root, file), schema);
       const other = ids.get(id);
       if (other !== undefined) {
         problems.push(problemAt(parsed.document, ProblemCode.CONTRACT_ID_DUPLICATE, 'error', '/$id', `$id ${JSON.stringify(schema['$id'])} is also the $id of ${other}`));
@@ -76,8 +73,33 @@ export async function loadContracts(root: string, files: readonly string[]): Pro
       }
       ids.set(id, file);
     }
-    resolver.addDocument(uri, schema);
-    contracts.push({ file, uri, document: parsed.document, schema, version });
+    accepted.push(parsed.document);
   }
-  return { contracts, resolver, problems };
+  return { ...registerContracts(root, accepted), problems };
+}
+
+/**
+ * The contracts of texts that `loadContracts` accepted, registered as it registers them: a worker thread
+ * rebuilds the main thread's contracts and resolver from the texts alone.
+ */
+export function contractsFromTexts(root: string, sources: readonly { file: string; text: string }[]): Omit<LoadedContracts, 'problems'> {
+  return registerContracts(
+    root,
+    sources.map(({ file, text }) => parseJson(file, text).document),
+  );
+}
+
+/** Registers parsed contracts with one resolver, then loads the other documents their `$ref`s name. */
+function registerContracts(root: string, documents: readonly SourceDocument[]): Omit<LoadedContracts, 'problems'> {
+  const resolver = new SchemaResolver(repositoryLoader(root));
+  const contracts: Contract[] = [];
+  for (const document of documents) {
+    const { file, value: schema } = document;
+    const uri = contractUri(root, file);
+    const version = isObject(schema) && typeof schema['x-version'] === 'string' && SEMVER_PATTERN.test(schema['x-version']) ? schema['x-version'] : undefined;
+    resolver.addDocument(uri, schema);
+    contracts.push({ file, uri, document, schema, version });
+  }
+  resolver.loadReferenced();
+  return { contracts, resolver };
 }

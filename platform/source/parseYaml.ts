@@ -1,10 +1,20 @@
-import { isAlias, isMap, isScalar, isSeq, parseDocument, visit, type Document, type Node } from 'yaml';
+import { createRequire } from 'node:module';
+import type { Document, Node } from 'yaml';
 import type { Problem } from '../problems/Problem.js';
 import { ProblemCode } from '../problems/codes.js';
 import { parsePointer } from '../util/jsonPointer.js';
 import { inspectValue, type DocumentLimits, DEFAULT_DOCUMENT_LIMITS } from './inspectValue.js';
+import { NOT_PLAIN, parsePlainYaml } from './parsePlainYaml.js';
 import { LineIndex, problemAt, problemInFile, type Position, type PositionPart, type SourceDocument } from './SourceDocument.js';
 import { errorMessage } from '../errors.js';
+
+const OPTIONS = { prettyErrors: false, uniqueKeys: true, strict: true, version: '1.2' } as const;
+
+// The yaml library is loaded on first use: plain manifests never need it, and it is a tenth of `mesh validate`'s
+// start-up.
+const require = createRequire(import.meta.url);
+let library: typeof import('yaml') | undefined;
+const yaml = (): typeof import('yaml') => (library ??= require('yaml') as typeof import('yaml'));
 
 /** Aliases expanded at most this many times per document; the YAML "billion laughs" needs far more. */
 const MAX_ALIAS_COUNT = 100;
@@ -21,12 +31,19 @@ export interface ParsedSource {
  */
 export function parseYaml(file: string, text: string, limits: DocumentLimits = DEFAULT_DOCUMENT_LIMITS): ParsedSource {
   const lines = new LineIndex(text);
+  // Plain YAML (what nearly every manifest is) is read without a syntax tree, which is built only if a position
+  // is asked for; a document with any finding takes the library's path, which locates it.
+  const plain = parsePlainYaml(text);
+  if (plain !== NOT_PLAIN && inspectValue(plain, limits).length === 0) {
+    let tree: Document.Parsed | undefined;
+    return { document: yamlDocument(file, text, plain, () => (tree ??= yaml().parseDocument(text, OPTIONS)), lines), problems: [] };
+  }
   let doc: Document.Parsed;
   try {
-    doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true, strict: true, version: '1.2' });
+    doc = yaml().parseDocument(text, OPTIONS);
   } catch (error) {
     const problem = problemInFile(file, ProblemCode.YAML_SYNTAX, 'error', `${file} is not valid YAML: ${errorMessage(error)}`);
-    return { document: yamlDocument(file, text, undefined, undefined, lines), problems: [problem] };
+    return { document: yamlDocument(file, text, undefined, () => undefined, lines), problems: [problem] };
   }
   const problems: Problem[] = [];
   // Warnings (an unresolved tag such as !!js/function, a collection used as a key) are errors in a manifest.
@@ -39,7 +56,7 @@ export function parseYaml(file: string, text: string, limits: DocumentLimits = D
         : problemInFile(file, ProblemCode.YAML_SYNTAX, 'error', `YAML syntax: ${message}`, at),
     );
   }
-  if (problems.length > 0) return { document: yamlDocument(file, text, undefined, doc, lines), problems };
+  if (problems.length > 0) return { document: yamlDocument(file, text, undefined, () => doc, lines), problems };
 
   let value: unknown;
   try {
@@ -52,10 +69,10 @@ export function parseYaml(file: string, text: string, limits: DocumentLimits = D
         ? `YAML aliases expand too far (more than ${MAX_ALIAS_COUNT} expansions); flatten the document`
         : `YAML could not be read: ${errorMessage(error)}`;
     problems.push(problemInFile(file, code, 'error', message, at));
-    return { document: yamlDocument(file, text, undefined, doc, lines), problems };
+    return { document: yamlDocument(file, text, undefined, () => doc, lines), problems };
   }
 
-  const document = yamlDocument(file, text, value, doc, lines);
+  const document = yamlDocument(file, text, value, () => doc, lines);
   for (const finding of inspectValue(value, limits)) {
     problems.push(
       finding.kind === 'unsafe-key'
@@ -63,7 +80,7 @@ export function parseYaml(file: string, text: string, limits: DocumentLimits = D
         : problemAt(document, ProblemCode.DOCUMENT_TOO_DEEP, 'error', finding.pointer, `nesting deeper than ${limits.maxDepth} levels`),
     );
   }
-  if (problems.length > 0) return { document: yamlDocument(file, text, undefined, doc, lines), problems };
+  if (problems.length > 0) return { document: yamlDocument(file, text, undefined, () => doc, lines), problems };
   return { document, problems };
 }
 
@@ -74,10 +91,10 @@ function firstLine(message: string): string {
 
 function firstAliasPosition(doc: Document, lines: LineIndex): Position {
   let offset = 0;
-  visit(doc, {
+  yaml().visit(doc, {
     Alias(_key, node) {
       offset = node.range?.[0] ?? 0;
-      return visit.BREAK;
+      return yaml().visit.BREAK;
     },
   });
   return lines.position(offset);
@@ -87,7 +104,7 @@ function yamlDocument(
   file: string,
   text: string,
   value: unknown,
-  doc: Document | undefined,
+  tree: () => Document | undefined,
   lines: LineIndex,
 ): SourceDocument {
   return {
@@ -95,6 +112,7 @@ function yamlDocument(
     text,
     value,
     position(pointer: string, part: PositionPart = 'value'): Position {
+      const doc = tree();
       if (!doc) return { line: 1, column: 1 };
       return lines.position(locateYaml(doc, parsePointer(pointer), part));
     },
@@ -105,6 +123,7 @@ function yamlDocument(
 function locateYaml(doc: Document, segments: readonly string[], part: PositionPart): number {
   let node: unknown = doc.contents;
   let offset = startOf(node) ?? 0;
+  const { isAlias, isMap, isSeq } = yaml();
   for (let i = 0; i < segments.length; i++) {
     if (isAlias(node)) node = node.resolve(doc);
     const segment = segments[i]!;
@@ -134,7 +153,7 @@ function startOf(node: unknown): number | undefined {
 }
 
 function keyText(key: unknown): string | undefined {
-  if (isScalar(key)) return String(key.value);
+  if (yaml().isScalar(key)) return String(key.value);
   if (typeof key === 'string' || typeof key === 'number') return String(key);
   return undefined;
 }

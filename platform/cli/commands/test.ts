@@ -1,4 +1,3 @@
-import { availableParallelism, loadavg } from 'node:os';
 import { extname, relative, resolve } from 'node:path';
 import { MeshError, UsageError } from '../../errors.js';
 import type { FileLoad } from '../../manifest/DataProductManifest.js';
@@ -15,6 +14,7 @@ import { EXIT_FAILURE, EXIT_OK, EXIT_PROBLEMS } from '../exitCodes.js';
 import { progressBarFor } from '../progressBar.js';
 import { styleFor, type Style } from '../style.js';
 import { threadsOption } from './validate.js';
+import { defaultThreads } from '../../util/threads.js';
 import { testHooks, type TestReporting } from '../testHooks.js';
 
 /** One port to test. */
@@ -87,12 +87,9 @@ export function createTestCommand(
       let warehouse: SqlClient | undefined;
       const openOnce = async () => (warehouse ??= await openLazily(config));
 
-      // MESH_THREADS caps the threads that read a large file. By default, every core (at most 4), unless the
-      // machine is saturated (a 1-minute load of twice its cores): there a worker only adds its start and merge (a
-      // third more CPU time in total) and finishes no sooner. A lower load is no reason to hold back: it counts
-      // mesh's own work of the last minute too.
-      const cores = availableParallelism();
-      const threads = threadsOption(io.env) ?? (loadavg()[0]! >= 2 * cores ? 1 : Math.min(cores, 4));
+      // MESH_THREADS caps the threads that read a large file; by default, defaultThreads() (a worker on a
+      // saturated machine only adds its start and merge, a third more CPU time in total).
+      const threads = threadsOption(io.env) ?? defaultThreads();
       const labels: TestTarget[] = targets.map(({ product, port }) => ({ product, port, source: '' }));
       const hooks = await hooksFor(io, repository, labels, { catalog: stringOption(args, 'catalog'), token: stringOption(args, 'token') });
       const progress = progressBarFor(io.stderr, io.env);

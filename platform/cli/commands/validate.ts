@@ -19,7 +19,8 @@ export const validateCommand: Command = {
   async run(args, io) {
     const root = resolve(io.cwd, args.positionals[0] ?? '.');
     await requireDirectory(root);
-    const repository = await loadRepository(root);
+    const threads = threadsOption(io.env);
+    const repository = await loadRepository(root, threads === undefined ? {} : { threads });
     const { problems } = repository;
     if (args.format === 'json') {
       io.stdout.write(JSON.stringify({ products: repository.manifests.length, contracts: repository.contracts.size, problems }, null, 2) + '\n');
@@ -34,7 +35,7 @@ export const validateCommand: Command = {
   },
 };
 
-/** `MESH_THREADS` from the environment, when it is a positive integer: caps the threads that read a large data file. */
+/** `MESH_THREADS` from the environment, when it is a positive integer: caps the threads of a command (data files read, contracts checked). */
 export function threadsOption(env: CliIo['env']): number | undefined {
   const threads = Number(env['MESH_THREADS']);
   return Number.isInteger(threads) && threads >= 1 ? threads : undefined;
