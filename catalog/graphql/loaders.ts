@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
-import type { SqlClient } from '../../platform/db/SqlClient.js';
+import { createHash } from 'node:crypto';
+import type { QueryOptions, SqlClient } from '../../platform/db/SqlClient.js';
 import type {
   ContractRow,
   ContractVersionRow,
@@ -151,7 +152,7 @@ export class Loaders {
   }
 
   private async rows<R>(text: string, params: readonly unknown[]): Promise<R[]> {
-    return (await this.sql.query<R>(text, params)).rows;
+    return (await this.sql.query<R>(text, params, preparedAs(text))).rows;
   }
 
   private grouped<R>(text: string, keyOf: (row: R) => string): DataLoader<string, R[]> {
@@ -164,6 +165,22 @@ export class Loaders {
       return keys.map((k) => found.get(k));
     });
   }
+}
+
+const names = new Map<string, QueryOptions>();
+
+/**
+ * A loader's statement is kept prepared on each connection under a name derived from its text: parsed and
+ * planned once per connection rather than on every request (for a primary-key lookup, planning costs more
+ * than running). The statements are simple lookups by key lists, whose generic plan is as good as a custom one.
+ */
+function preparedAs(text: string): QueryOptions {
+  let options = names.get(text);
+  if (!options) {
+    options = { name: `mesh_loader_${createHash('sha1').update(text).digest('hex').slice(0, 16)}` };
+    names.set(text, options);
+  }
+  return options;
 }
 
 function group<R>(rows: readonly R[], keys: readonly string[], keyOf: (row: R) => string): R[][] {

@@ -164,14 +164,16 @@ function graphFor(context: GraphQLContext, node: string, direction: Direction, d
 
 /**
  * Wraps a resolver so that an argument sent as explicit `null` takes its schema default (`first: null` is a page of
- * the default size, not of none), as `limits.ts` measures it.
+ * the default size, not of none), as `limits.ts` measures it. Only fields with arguments pay for it, and only a
+ * `null` argument costs a look at the schema.
  */
 function nullMeansDefault(resolve: GraphQLFieldResolver<unknown, GraphQLContext>): GraphQLFieldResolver<unknown, GraphQLContext> {
   return (parent, args: Args, context, info: GraphQLResolveInfo) => {
-    const field = info.parentType.getFields()[info.fieldName];
     let fixed = args;
-    for (const arg of field?.args ?? []) {
-      if (args[arg.name] === null && arg.defaultValue !== undefined) fixed = { ...fixed, [arg.name]: arg.defaultValue };
+    for (const name in args) {
+      if (args[name] !== null) continue;
+      const arg = info.parentType.getFields()[info.fieldName]?.args.find((a) => a.name === name);
+      if (arg?.defaultValue !== undefined) fixed = { ...fixed, [name]: arg.defaultValue };
     }
     return resolve(parent, fixed, context, info);
   };
