@@ -9,7 +9,8 @@ import { decodeCursor, encodeCursor } from './cursor.js';
 import type { Loaders } from './loaders.js';
 import { impactOf, type ImpactRow, type ImpactStart } from './queries/impactOf.js';
 import { searchFields, type FieldHit } from './queries/searchFields.js';
-import { searchProducts, type ProductFilter } from './queries/searchProducts.js';
+import { searchProducts, type ProductFilter, type ProductSearch } from './queries/searchProducts.js';
+import type { CatalogReadModel } from './readModel/CatalogReadModel.js';
 import { walkLineage, type Direction, type LineageNodeRead } from './queries/walkLineage.js';
 import {
   iso,
@@ -27,10 +28,11 @@ import {
   type SlaStateName,
 } from './rows.js';
 
-/** What every resolver gets: the store, its database, this request's loaders and the caller. */
+/** What every resolver gets: the store, its database, the read models (when on), this request's loaders and the caller. */
 export interface GraphQLContext {
   readonly store: CatalogStore;
   readonly sql: SqlClient;
+  readonly readModel: CatalogReadModel | undefined;
   readonly loaders: Loaders;
   readonly principal: TokenPrincipal | undefined;
 }
@@ -154,12 +156,32 @@ function fieldId(datasetKey: string | null, field: string): string | null {
   return datasetKey === null ? null : `field:${datasetKey.slice('dataset:'.length)}:${field}`;
 }
 
+/** Impact analysis: from the lineage read model when it is current, else on the database (the same answer). */
 async function impactList(context: GraphQLContext, start: ImpactStart, depth: number, first: number): Promise<ImpactRow[]> {
-  return (await impactOf(context.sql, start, depth, first)).rows;
+  const graph = context.readModel?.lineageGraph();
+  return (graph ? graph.impact(start, depth, first) : await impactOf(context.sql, start, depth, first)).rows;
 }
 
+/** A lineage walk: from the lineage read model when it is current, else on the database (the same answer). */
 function graphFor(context: GraphQLContext, node: string, direction: Direction, depth: number, first: number) {
-  return walkLineage(context.sql, node, direction, depth, first);
+  const graph = context.readModel?.lineageGraph();
+  return graph ? graph.walk(node, direction, depth, first) : walkLineage(context.sql, node, direction, depth, first);
+}
+
+/**
+ * Discovery: from the search read model when it is current and can evaluate the query (not a phrase), else on
+ * the database (the same answer). The model is asked for after the search text's tsquery is known, so that a
+ * write announced meanwhile is not missed.
+ */
+async function discover(context: GraphQLContext, filter: ProductFilter, first: number, offset: number): Promise<ProductSearch> {
+  const model = context.readModel;
+  if (model) {
+    const text = filter.query?.trim() ? filter.query.trim() : null;
+    const query = text === null ? undefined : await model.tsquery(text);
+    const index = model.searchIndex();
+    if (index && query !== null) return index.search(query, filter, first, offset);
+  }
+  return searchProducts(context.sql, filter, first, offset);
 }
 
 /**
@@ -201,7 +223,7 @@ export const resolvers = withDefaults({
     async products(_: unknown, args: Args, context: GraphQLContext) {
       const offset = decodeCursor(args['after']);
       const filter: ProductFilter = args;
-      const result = await searchProducts(context.sql, filter, args['first'], offset);
+      const result = await discover(context, filter, args['first'], offset);
       const edges = result.page.map((hit, i) => ({ cursor: encodeCursor(offset + i), rank: hit.rank, id: hit.id }));
       return {
         totalCount: result.totalCount,
