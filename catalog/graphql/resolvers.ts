@@ -1,4 +1,4 @@
-import { GraphQLScalarType, Kind, valueFromASTUntyped, type GraphQLFieldResolver, type GraphQLResolveInfo } from 'graphql';
+import { GraphQLScalarType, Kind, valueFromASTUntyped, type GraphQLFieldResolver, type GraphQLResolveInfo, type SelectionNode } from 'graphql';
 import { grade } from '../../platform/quality/score/scoreQuality.js';
 import { AuthenticationError } from '../../platform/errors.js';
 import type { CatalogStore } from '../store/CatalogStore.js';
@@ -156,6 +156,21 @@ function fieldId(datasetKey: string | null, field: string): string | null {
   return datasetKey === null ? null : `field:${datasetKey.slice('dataset:'.length)}:${field}`;
 }
 
+/** What `Loaders.productDetail` reads at once; `runs`, `upstream` and the like have arguments of their own. */
+const DETAIL_FIELDS = new Set(['inputs', 'outputs', 'consumers', 'versions', 'qualityScore', 'slaStatus']);
+
+/** Whether a product field's selection asks for what the product page statement reads (fragments looked into). */
+function selectsRelations(info: GraphQLResolveInfo): boolean {
+  const look = (selections: readonly SelectionNode[], depth: number): boolean =>
+    depth < 5 &&
+    selections.some((s) =>
+      s.kind === Kind.FIELD ? DETAIL_FIELDS.has(s.name.value)
+      : s.kind === Kind.INLINE_FRAGMENT ? look(s.selectionSet.selections, depth + 1)
+      : look(info.fragments[s.name.value]?.selectionSet.selections ?? [], depth + 1),
+    );
+  return info.fieldNodes.some((node) => look(node.selectionSet?.selections ?? [], 0));
+}
+
 /** Impact analysis: from the lineage read model when it is current, else on the database (the same answer). */
 async function impactList(context: GraphQLContext, start: ImpactStart, depth: number, first: number): Promise<ImpactRow[]> {
   const graph = context.readModel?.lineageGraph();
@@ -232,7 +247,9 @@ export const resolvers = withDefaults({
         facets: result.facets,
       };
     },
-    product: (_: unknown, args: Args, context: GraphQLContext) => context.loaders.product.load(args['id']),
+    // A product page (anything beyond the product's own columns) is read in one statement; a lookup in one row.
+    product: (_: unknown, args: Args, context: GraphQLContext, info: GraphQLResolveInfo) =>
+      (selectsRelations(info) ? context.loaders.productDetail : context.loaders.product).load(args['id']),
     lineage: (_: unknown, args: Args, context: GraphQLContext) => graphFor(context, args['node'], args['direction'], args['depth'], args['first']),
     impact: (_: unknown, args: Args, context: GraphQLContext) => impactList(context, { node: args['node'] }, args['depth'], args['first']),
     async fields(_: unknown, args: Args, context: GraphQLContext) {
