@@ -15,7 +15,8 @@ import type {
   SlaRow,
 } from './rows.js';
 
-const PRODUCT_COLUMNS = `id, name, domain, description, status, layer, pattern, version, owner_team, owner_email, tags, manifest, file, created_at, updated_at`;
+/** The columns of a `ProductRow`. */
+export const PRODUCT_COLUMNS = `id, name, domain, description, status, layer, pattern, version, owner_team, owner_email, tags, manifest, file, created_at, updated_at`;
 const NODE_SELECT = `select n.key, n.kind, n.namespace, n.name, n.field, coalesce(n.product_id, p.product_id, n.facets #>> '{mesh_dataProduct,product}') as product_id, coalesce(n.port, p.name, n.facets #>> '{mesh_dataProduct,port}') as port, n.facets
          from lineage_nodes n left join ports p on p.dataset_key = n.key`;
 

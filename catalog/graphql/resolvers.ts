@@ -11,6 +11,7 @@ import { impactOf, type ImpactRow, type ImpactStart } from './queries/impactOf.j
 import { searchFields, type FieldHit } from './queries/searchFields.js';
 import { searchProducts, type ProductFilter, type ProductSearch } from './queries/searchProducts.js';
 import type { CatalogReadModel } from './readModel/CatalogReadModel.js';
+import type { SearchIndex } from './readModel/SearchIndex.js';
 import { walkLineage, type Direction, type LineageNodeRead } from './queries/walkLineage.js';
 import {
   iso,
@@ -188,15 +189,24 @@ function graphFor(context: GraphQLContext, node: string, direction: Direction, d
  * the database (the same answer). The model is asked for after the search text's tsquery is known, so that a
  * write announced meanwhile is not missed.
  */
-async function discover(context: GraphQLContext, filter: ProductFilter, first: number, offset: number): Promise<ProductSearch> {
+async function discover(context: GraphQLContext, filter: ProductFilter, first: number, offset: number): Promise<ProductSearch & { index?: SearchIndex }> {
   const model = context.readModel;
   if (model) {
     const text = filter.query?.trim() ? filter.query.trim() : null;
     const query = text === null ? undefined : await model.tsquery(text);
     const index = model.searchIndex();
-    if (index && query !== null) return index.search(query, filter, first, offset);
+    if (index && query !== null) return { ...index.search(query, filter, first, offset), index };
   }
   return searchProducts(context.sql, filter, first, offset);
+}
+
+/**
+ * A product named by a search hit, a lineage node or an impact row: from the search index's rows when it is
+ * current (`null` when it has no such product), else through the request's loader.
+ */
+function productOf(context: GraphQLContext, id: string): ProductRow | null | Promise<ProductRow | undefined> {
+  const index = context.readModel?.searchIndex();
+  return index ? (index.product(id) ?? null) : context.loaders.product.load(id);
 }
 
 /**
@@ -239,7 +249,10 @@ export const resolvers = withDefaults({
       const offset = decodeCursor(args['after']);
       const filter: ProductFilter = args;
       const result = await discover(context, filter, args['first'], offset);
-      const edges = result.page.map((hit, i) => ({ cursor: encodeCursor(offset + i), rank: hit.rank, id: hit.id }));
+      // Served by the search index, its rows are the nodes, and its latest quality results their scores, as of the
+      // same version of the catalog.
+      const edges = result.page.map((hit, i) => ({ cursor: encodeCursor(offset + i), rank: hit.rank, id: hit.id, row: result.index?.product(hit.id) }));
+      for (const hit of result.index ? result.page : []) context.loaders.latestQuality.prime(hit.id, result.index!.latestQuality(hit.id));
       return {
         totalCount: result.totalCount,
         edges,
@@ -279,7 +292,7 @@ export const resolvers = withDefaults({
     recordSlaStatus: async (_: unknown, args: Args, context: GraphQLContext) => String(await context.store.recordSlaStatus(args['input'], requirePrincipal(context))),
   },
   ProductEdge: {
-    node: (edge: { id: string }, _: Args, context: GraphQLContext) => context.loaders.product.load(edge.id),
+    node: (edge: { id: string; row: ProductRow | undefined }, _: Args, context: GraphQLContext) => edge.row ?? context.loaders.product.load(edge.id),
   },
   DataProduct: {
     apiVersion: (p: ProductRow) => p.manifest.apiVersion,
@@ -388,14 +401,14 @@ export const resolvers = withDefaults({
   LineageNode: {
     id: (n: NodeRowRead) => n.key,
     distance: (n: NodeRowRead | LineageNodeRead) => ('distance' in n ? n.distance : null),
-    product: (n: NodeRowRead, _: Args, context: GraphQLContext) => (n.product_id === null ? null : context.loaders.product.load(n.product_id)),
+    product: (n: NodeRowRead, _: Args, context: GraphQLContext) => (n.product_id === null ? null : productOf(context, n.product_id)),
   },
   LineageEdge: {
     via: (e: { via: string }) => (e.via === '' ? null : e.via),
   },
   ImpactedProduct: {
-    product: (i: ImpactRow, _: Args, context: GraphQLContext) => context.loaders.product.load(i.product_id),
-    team: async (i: ImpactRow, _: Args, context: GraphQLContext) => ({ name: (await context.loaders.product.load(i.product_id))!.owner_team }),
+    product: (i: ImpactRow, _: Args, context: GraphQLContext) => productOf(context, i.product_id),
+    team: async (i: ImpactRow, _: Args, context: GraphQLContext) => ({ name: (await productOf(context, i.product_id))!.owner_team }),
     fieldLevel: (i: ImpactRow) => i.field_level,
   },
   FieldMatch: {

@@ -1,5 +1,6 @@
 import { GraphQLClient, gql } from 'graphql-request';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Loaders } from '../../catalog/graphql/loaders.js';
 import { impactOf, type ImpactStart } from '../../catalog/graphql/queries/impactOf.js';
 import { searchProducts, type ProductFilter } from '../../catalog/graphql/queries/searchProducts.js';
 import { walkLineage, type Direction } from '../../catalog/graphql/queries/walkLineage.js';
@@ -92,6 +93,14 @@ describe.each(CATALOG_ADAPTERS)('GraphQL read models agree with the database ($n
     expect(compared).toBeGreaterThan(200);
     // A quoted phrase is left to the database.
     expect(await model.tsquery('"customers enriched"')).toBeNull();
+  });
+
+  it.skipIf(!adapter.available)("search hits' rows and latest quality results, as the request loaders read them", async () => {
+    const loaders = new Loaders(store.sql);
+    const ids = [...catalog.products.map((p) => p.id), 'nope.nothing'];
+    expect(ids.map((id) => index.product(id))).toEqual(await Promise.all(ids.map((id) => loaders.product.load(id))));
+    expect(ids.map((id) => index.latestQuality(id))).toEqual(await Promise.all(ids.map((id) => loaders.latestQuality.load(id))));
+    expect(ids.filter((id) => index.latestQuality(id).length > 0).length).toBeGreaterThan(50);
   });
 
   it.skipIf(!adapter.available)('lineage walks: nodes, distances, edges and truncation, in every direction', async () => {

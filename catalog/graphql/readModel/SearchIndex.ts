@@ -1,4 +1,6 @@
 import type { SqlClient } from '../../../platform/db/SqlClient.js';
+import { PRODUCT_COLUMNS } from '../loaders.js';
+import type { ProductRow, QualityRow } from '../rows.js';
 import type { FacetCount, ProductFilter, ProductSearch } from '../queries/searchProducts.js';
 import { compareText } from './compareText.js';
 import { parseTsVector, prepared, rankCoverDensity, type Positions, type TsQuery, type TsQueryNode } from './textSearch.js';
@@ -10,6 +12,8 @@ interface Postings {
   /** `ts_rank_cd` of each of those products for a query of this lexeme alone, computed once. */
   readonly alone: Float64Array;
 }
+
+const LATEST_QUALITY = `select distinct on (product_id, port) product_id, port, measured_at, score, grade, records, valid, invalid, dimensions, checks from quality_results`;
 
 const FACETS = ['domain', 'layer', 'owner', 'status', 'tag'] as const;
 type FacetName = (typeof FACETS)[number];
@@ -30,11 +34,6 @@ class Dictionary {
   }
 }
 
-interface Hit {
-  readonly product: number;
-  readonly rank: number | null;
-}
-
 /**
  * Discovery served from memory: every product's filter columns (numbered), quality, and search vector as
  * PostgreSQL made it, inverted into postings per lexeme. `search` answers what `searchProducts` answers, in the
@@ -49,12 +48,15 @@ export class SearchIndex {
   private readonly columns: Record<Exclude<FacetName, 'tag'>, Int32Array>;
   private readonly tags: Int32Array[] = [];
   private readonly postings = new Map<string, Postings>();
+  private readonly products: readonly ProductRow[];
+  private readonly latest = new Map<string, QualityRow[]>();
 
-  private constructor(products: readonly { id: string; domain: string; layer: string; owner: string; status: string; tags: readonly string[]; quality: number | null; search: string }[]) {
+  private constructor(products: readonly (ProductRow & { owner: string; quality: number | null; search: string })[]) {
     const n = products.length;
     this.quality = new Float64Array(n);
     this.columns = { domain: new Int32Array(n), layer: new Int32Array(n), owner: new Int32Array(n), status: new Int32Array(n) };
     const building = new Map<string, { products: number[]; positions: Positions[] }>();
+    this.products = products.map(({ owner: _owner, quality: _quality, search: _search, ...row }) => row);
     products.forEach((p, i) => {
       this.ids.push(p.id);
       this.rows.set(p.id, i);
@@ -78,26 +80,64 @@ export class SearchIndex {
     }
   }
 
-  /** Reads every product's search columns (one statement). */
-  static async load(sql: SqlClient): Promise<SearchIndex> {
-    const { rows } = await sql.query<{ id: string; domain: string; layer: string; owner: string; status: string; tags: string[]; quality: number | null; search: string }>(
-      'select id, domain, layer, owner_team as owner, status, tags, quality, search::text as search from products order by id',
-      [],
-    );
-    return new SearchIndex(rows);
+  /**
+   * Reads every product (its row as the `product` loader reads it, its quality and search vector) and the latest
+   * quality result of each port, in one repeatable-read transaction.
+   */
+  static load(sql: SqlClient): Promise<SearchIndex> {
+    return sql.transaction(async (tx) => {
+      await tx.exec('set transaction isolation level repeatable read, read only');
+      const { rows } = await tx.query<ProductRow & { owner: string; quality: number | null; search: string }>(
+        `select ${PRODUCT_COLUMNS}, owner_team as owner, quality, search::text as search from products order by id`,
+        [],
+      );
+      const index = new SearchIndex(rows);
+      index.takeLatest((await tx.query<QualityRow>(`${LATEST_QUALITY} order by product_id, port, measured_at desc, id desc`, [])).rows);
+      return index;
+    });
+  }
+
+  /** The latest quality result of each port of a product, as the `latestQuality` loader reads them. */
+  latestQuality(id: string): QualityRow[] {
+    return this.latest.get(id) ?? [];
+  }
+
+  private takeLatest(rows: readonly QualityRow[]): void {
+    for (const row of rows) {
+      const list = this.latest.get(row.product_id);
+      if (list) list.push(row);
+      else this.latest.set(row.product_id, [row]);
+    }
+  }
+
+  /**
+   * A product's row, as the `product` loader would read it (`undefined`: no such product): the documents of the
+   * index, so that a page of results, or the products an impact analysis lists, need no statement.
+   */
+  product(id: string): ProductRow | undefined {
+    const i = this.rows.get(id);
+    return i === undefined ? undefined : this.products[i];
   }
 
   get size(): number {
     return this.ids.length;
   }
 
-  /** Takes the products' current quality (kept on `products` by a trigger when results arrive). */
+  /** Takes products' current quality (kept on `products` by a trigger when results arrive) and latest results. */
   async refreshQuality(sql: SqlClient, ids: readonly string[]): Promise<void> {
-    const { rows } = await sql.query<{ id: string; quality: number | null }>('select id, quality from products where id = any($1::text[])', [ids]);
-    for (const row of rows) {
+    const { quality, latest } = await sql.transaction(async (tx) => {
+      await tx.exec('set transaction isolation level repeatable read, read only');
+      return {
+        quality: (await tx.query<{ id: string; quality: number | null }>('select id, quality from products where id = any($1::text[])', [ids])).rows,
+        latest: (await tx.query<QualityRow>(`${LATEST_QUALITY} where product_id = any($1::text[]) order by product_id, port, measured_at desc, id desc`, [ids])).rows,
+      };
+    });
+    for (const row of quality) {
       const i = this.rows.get(row.id);
       if (i !== undefined) this.quality[i] = row.quality ?? Number.NaN;
     }
+    for (const id of ids) this.latest.delete(id);
+    this.takeLatest(latest);
   }
 
   /**
@@ -107,22 +147,35 @@ export class SearchIndex {
   search(query: TsQuery | undefined, filter: ProductFilter, first: number, offset: number): ProductSearch {
     const wanted = this.filterOf(filter);
     if (wanted === undefined) return { totalCount: 0, page: [], facets: { domain: [], layer: [], owner: [], tag: [], status: [] } };
+    const filtered = FACETS.some((f) => wanted[f] >= 0);
     const keep = (i: number) =>
-      (wanted.domain < 0 || this.columns.domain[i] === wanted.domain) &&
-      (wanted.owner < 0 || this.columns.owner[i] === wanted.owner) &&
-      (wanted.layer < 0 || this.columns.layer[i] === wanted.layer) &&
-      (wanted.status < 0 || this.columns.status[i] === wanted.status) &&
-      (wanted.tag < 0 || this.tags[i]!.includes(wanted.tag));
-    const hits: Hit[] = [];
+      !filtered ||
+      ((wanted.domain < 0 || this.columns.domain[i] === wanted.domain) &&
+        (wanted.owner < 0 || this.columns.owner[i] === wanted.owner) &&
+        (wanted.layer < 0 || this.columns.layer[i] === wanted.layer) &&
+        (wanted.status < 0 || this.columns.status[i] === wanted.status) &&
+        (wanted.tag < 0 || this.tags[i]!.includes(wanted.tag)));
+    // The matches as two parallel arrays (product, rank; NaN: no rank), allocated once per search.
+    const products = new Int32Array(this.ids.length);
+    const ranks = new Float64Array(this.ids.length);
+    let count = 0;
     if (query === undefined) {
-      for (let i = 0; i < this.ids.length; i++) if (keep(i)) hits.push({ product: i, rank: null });
+      for (let i = 0; i < this.ids.length; i++) {
+        if (!keep(i)) continue;
+        products[count] = i;
+        ranks[count++] = Number.NaN;
+      }
     } else if (query.root !== undefined) {
       const postings = query.lexemes.map((l) => this.postings.get(l));
       const root = query.root;
       if (root.op === 'lexeme') {
         // One lexeme: its postings are the matches, with their ranks computed beforehand.
         const list = postings[root.lexeme];
-        if (list) for (let k = 0; k < list.products.length; k++) if (keep(list.products[k]!)) hits.push({ product: list.products[k]!, rank: list.alone[k]! });
+        for (let k = 0; list && k < list.products.length; k++) {
+          if (!keep(list.products[k]!)) continue;
+          products[count] = list.products[k]!;
+          ranks[count++] = list.alone[k]!;
+        }
       } else {
         const candidates = this.candidates(root, postings);
         const { holds } = prepared(query);
@@ -141,14 +194,20 @@ export class SearchIndex {
             at[l] = k;
             positions[l] = list.products[k] === i ? list.positions[k] : undefined;
           }
-          if (holds(present)) hits.push({ product: i, rank: rankCoverDensity(query, positionsOf) });
+          if (!holds(present)) return;
+          products[count] = i;
+          ranks[count++] = rankCoverDensity(query, positionsOf);
         };
         if (candidates === undefined) for (let i = 0; i < this.ids.length; i++) consider(i);
         else for (const i of candidates) consider(i);
       }
     }
-    const page = topN(hits, offset + first, (a, b) => this.compare(a, b)).slice(offset);
-    return { totalCount: hits.length, page: page.map((h) => ({ id: this.ids[h.product]!, rank: h.rank })), facets: this.facetsOf(hits) };
+    const page = topN(count, offset + first, (a, b) => this.compare(products[a]!, ranks[a]!, products[b]!, ranks[b]!)).slice(offset);
+    return {
+      totalCount: count,
+      page: page.map((h) => ({ id: this.ids[products[h]!]!, rank: Number.isNaN(ranks[h]!) ? null : ranks[h]! })),
+      facets: this.facetsOf(products.subarray(0, count)),
+    };
   }
 
   /** The filter as dictionary numbers (-1: no filter), or `undefined` when a value is in no product. */
@@ -186,32 +245,36 @@ export class SearchIndex {
     }
   }
 
-  /** rank desc nulls last, quality desc nulls last, id. */
-  private compare(a: Hit, b: Hit): number {
-    if (a.rank !== b.rank) {
-      if (a.rank === null) return 1;
-      if (b.rank === null) return -1;
-      return b.rank - a.rank;
+  /** rank desc nulls last, quality desc nulls last, id; a rank or quality of NaN is null. */
+  private compare(a: number, rankA: number, b: number, rankB: number): number {
+    if (rankA !== rankB && !(Number.isNaN(rankA) && Number.isNaN(rankB))) {
+      if (Number.isNaN(rankA)) return 1;
+      if (Number.isNaN(rankB)) return -1;
+      return rankB - rankA;
     }
-    const qa = this.quality[a.product]!;
-    const qb = this.quality[b.product]!;
+    const qa = this.quality[a]!;
+    const qb = this.quality[b]!;
     if (qa !== qb) {
       if (Number.isNaN(qa)) {
         if (!Number.isNaN(qb)) return 1;
       } else if (Number.isNaN(qb)) return -1;
       else return qb - qa;
     }
-    return compareText(this.ids[a.product]!, this.ids[b.product]!);
+    return compareText(this.ids[a]!, this.ids[b]!);
   }
 
-  private facetsOf(hits: readonly Hit[]): ProductSearch['facets'] {
+  private facetsOf(products: Int32Array): ProductSearch['facets'] {
     const counts = Object.fromEntries(FACETS.map((f) => [f, new Int32Array(this.dictionaries[f].values.length)])) as Record<FacetName, Int32Array>;
-    for (const { product } of hits) {
-      counts.domain[this.columns.domain[product]!]!++;
-      counts.layer[this.columns.layer[product]!]!++;
-      counts.owner[this.columns.owner[product]!]!++;
-      counts.status[this.columns.status[product]!]!++;
-      for (const tag of this.tags[product]!) counts.tag[tag]!++;
+    const { domain, layer, owner, status } = this.columns;
+    const [d, l, o, s, t] = [counts.domain, counts.layer, counts.owner, counts.status, counts.tag];
+    for (let k = 0; k < products.length; k++) {
+      const product = products[k]!;
+      d[domain[product]!]!++;
+      l[layer[product]!]!++;
+      o[owner[product]!]!++;
+      s[status[product]!]!++;
+      const tags = this.tags[product]!;
+      for (let j = 0; j < tags.length; j++) t[tags[j]!]!++;
     }
     const listed = (facet: FacetName): FacetCount[] => {
       const out: FacetCount[] = [];
@@ -222,12 +285,12 @@ export class SearchIndex {
   }
 }
 
-/** The first `n` items in order, without sorting all of them when `n` is small. */
-function topN<T>(items: readonly T[], n: number, compare: (a: T, b: T) => number): T[] {
+/** The first `n` of the items `0 .. count - 1` in order, without sorting all of them when `n` is small. */
+function topN(count: number, n: number, compare: (a: number, b: number) => number): number[] {
   if (n <= 0) return [];
-  if (n * 8 >= items.length) return [...items].sort(compare).slice(0, n);
-  const kept: T[] = [];
-  for (const item of items) {
+  if (n * 8 >= count) return Array.from({ length: count }, (_, i) => i).sort(compare).slice(0, n);
+  const kept: number[] = [];
+  for (let item = 0; item < count; item++) {
     if (kept.length === n && compare(item, kept[n - 1]!) >= 0) continue;
     let lo = 0;
     let hi = kept.length;
