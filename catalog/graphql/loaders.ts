@@ -23,7 +23,6 @@ const NODE_SELECT = `select n.key, n.kind, n.namespace, n.name, n.field, coalesc
 /** What `Loaders.detail` reads of one product: each part as its loader's rows (timestamps as text). */
 interface DetailRow {
   readonly product: ProductRow;
-  readonly related: ProductRow[];
   readonly ports: PortRow[];
   readonly inputs: InputRow[];
   readonly consumers: InputRow[];
@@ -32,14 +31,11 @@ interface DetailRow {
   readonly sla: SlaRow[];
   readonly contracts: ContractRow[];
   readonly fields: FieldRow[];
-  readonly nodes: NodeRowRead[];
 }
 
 /** Each part in the order of the loader it primes. */
 const DETAIL_STATEMENT = `
 select to_jsonb(pr) as product,
-  (select coalesce(jsonb_agg(to_jsonb(x)), '[]') from (select ${PRODUCT_COLUMNS} from products
-     where id in (select upstream_product from product_inputs where product_id = pr.id union select product_id from product_inputs where upstream_product = pr.id)) x) as related,
   (select coalesce(jsonb_agg(to_jsonb(x) order by x.position), '[]') from (select product_id, name, description, contract_path, compatibility, status, dataset_key, position
      from ports where product_id = pr.id) x) as ports,
   (select coalesce(jsonb_agg(to_jsonb(x) order by x.position), '[]') from (select product_id, upstream_product, upstream_port, dataset_key, fields, description, position
@@ -56,9 +52,7 @@ select to_jsonb(pr) as product,
   (select coalesce(jsonb_agg(to_jsonb(x)), '[]') from (select path, owner_team, version, title, description, schema
      from contracts where path in (select contract_path from ports where product_id = pr.id)) x) as contracts,
   (select coalesce(jsonb_agg(to_jsonb(x) order by x.contract_path, x.position), '[]') from (select contract_path, name, type, nullable, required, format, description, pii,
-     classification, primary_key, is_unique, position from contract_fields where contract_path in (select contract_path from ports where product_id = pr.id)) x) as fields,
-  (select coalesce(jsonb_agg(to_jsonb(x)), '[]') from (${NODE_SELECT}
-     where n.key in (select dataset_key from ports where product_id = pr.id union select dataset_key from product_inputs where product_id = pr.id)) x) as nodes
+     classification, primary_key, is_unique, position from contract_fields where contract_path in (select contract_path from ports where product_id = pr.id)) x) as fields
 from (select ${PRODUCT_COLUMNS} from products where id = any($1::text[])) pr`;
 
 /**
@@ -145,10 +139,11 @@ export class Loaders {
 
   /**
    * Reads products with everything their detail page shows, one statement for a batch: the product, its ports
-   * with their contracts and contract fields, its inputs and consumers with their products, the datasets of its
-   * ports and inputs, its versions, and the latest quality result and SLA status of each port. Each part primes
-   * the loader that would otherwise read it (the same rows, as JSON), so the resolvers run as usual and the
-   * dozen statements of a product page become one (runs, which take `first`, stay apart).
+   * with their contracts and contract fields, its inputs and consumers, its versions, and the latest quality
+   * result and SLA status of each port. Each part primes the loader that would otherwise read it (the same rows,
+   * as JSON), so the resolvers run as usual and the dozen statements of a product page become one. Runs, which
+   * take `first`, stay apart; the products and datasets it names come from the read models when they are
+   * current (`productOf`, `nodeOf` in the resolvers), else from their loaders.
    */
   private async detail(ids: readonly string[]): Promise<(ProductRow | undefined)[]> {
     const rows = await this.rows<DetailRow>(DETAIL_STATEMENT, [ids]);
@@ -157,7 +152,6 @@ export class Loaders {
       const id = row.product.id;
       found.set(id, row.product);
       this.product.prime(id, row.product);
-      for (const related of row.related) this.product.prime(related.id, related);
       this.ports.prime(id, row.ports);
       this.inputs.prime(id, row.inputs);
       this.consumers.prime(id, row.consumers);
@@ -166,8 +160,6 @@ export class Loaders {
       this.latestSla.prime(id, row.sla);
       for (const contract of row.contracts) this.contract.prime(contract.path, contract);
       for (const path of new Set(row.ports.map((p) => p.contract_path))) this.contractFields.prime(path, row.fields.filter((f) => f.contract_path === path));
-      const nodes = new Map(row.nodes.map((n) => [n.key, n]));
-      for (const key of [...row.ports, ...row.inputs].map((r) => r.dataset_key)) if (key !== null) this.node.prime(key, nodes.get(key));
     }
     return ids.map((id) => found.get(id));
   }

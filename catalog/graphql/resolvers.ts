@@ -152,7 +152,7 @@ function requirePrincipal(context: GraphQLContext): Principal {
   return context.principal;
 }
 
-function datasetOf(node: NodeRowRead | undefined) {
+function datasetOf<N extends Omit<NodeRowRead, 'facets'>>(node: N | undefined) {
   return node && node.kind === 'dataset' ? node : null;
 }
 
@@ -202,6 +202,18 @@ async function discover(context: GraphQLContext, filter: ProductFilter, first: n
     if (index && query !== null) return { ...index.search(query, filter, first, offset), index };
   }
   return searchProducts(context.sql, filter, first, offset);
+}
+
+/** A lineage node: from the lineage read model when it is current (without facets), else through the loader. */
+function nodeOf(context: GraphQLContext, key: string): Omit<NodeRowRead, 'facets'> | undefined | Promise<NodeRowRead | undefined> {
+  const graph = context.readModel?.lineageGraph();
+  return graph ? graph.node(key) : context.loaders.node.load(key);
+}
+
+/** A node's facets: those it was read with, or (a walk's nodes, the read model's) read by the loader when asked for. */
+async function facetsOf(context: GraphQLContext, node: NodeRowRead | Omit<NodeRowRead, 'facets'>): Promise<unknown> {
+  if ('facets' in node && node.facets !== undefined) return node.facets;
+  return (await context.loaders.node.load(node.key))?.facets ?? {};
 }
 
 /**
@@ -336,13 +348,13 @@ export const resolvers = withDefaults({
     slaStatus: async (p: ProductRow, _: Args, context: GraphQLContext) => combinedSla(await context.loaders.latestSla.load(p.id)),
   },
   InputPort: {
-    product: (i: InputRow, _: Args, context: GraphQLContext) => (i.upstream_product === null ? null : context.loaders.product.load(i.upstream_product)),
+    product: (i: InputRow, _: Args, context: GraphQLContext) => (i.upstream_product === null ? null : productOf(context, i.upstream_product)),
     productId: (i: InputRow) => i.upstream_product,
     port: (i: InputRow) => i.upstream_port,
-    dataset: async (i: InputRow, _: Args, context: GraphQLContext) => (i.dataset_key === null ? null : datasetOf(await context.loaders.node.load(i.dataset_key))),
+    dataset: async (i: InputRow, _: Args, context: GraphQLContext) => (i.dataset_key === null ? null : datasetOf(await nodeOf(context, i.dataset_key))),
   },
   OutputPort: {
-    dataset: async (o: PortRow, _: Args, context: GraphQLContext) => (o.dataset_key === null ? null : datasetOf(await context.loaders.node.load(o.dataset_key))),
+    dataset: async (o: PortRow, _: Args, context: GraphQLContext) => (o.dataset_key === null ? null : datasetOf(await nodeOf(context, o.dataset_key))),
     contract: (o: PortRow, _: Args, context: GraphQLContext) => context.loaders.contract.load(o.contract_path),
     qualityScore: async (o: PortRow, _: Args, context: GraphQLContext) => {
       const row = (await context.loaders.latestQuality.load(o.product_id)).find((r) => r.port === o.name);
@@ -377,9 +389,9 @@ export const resolvers = withDefaults({
       c.seq === null ? null : ((await context.loaders.contractVersions.load(c.path)).find((v) => v.seq === c.seq) ?? null),
   },
   Consumer: {
-    product: (i: InputRow, _: Args, context: GraphQLContext) => context.loaders.product.load(i.product_id),
+    product: (i: InputRow, _: Args, context: GraphQLContext) => productOf(context, i.product_id),
     port: (i: InputRow) => i.upstream_port,
-    team: async (i: InputRow, _: Args, context: GraphQLContext) => ({ name: (await context.loaders.product.load(i.product_id))!.owner_team }),
+    team: async (i: InputRow, _: Args, context: GraphQLContext) => ({ name: (await productOf(context, i.product_id))!.owner_team }),
   },
   Run: {
     id: (r: RunRowRead) => r.run_id,
@@ -400,10 +412,12 @@ export const resolvers = withDefaults({
   },
   Dataset: {
     id: (d: NodeRowRead) => d.key,
+    facets: (d: NodeRowRead, _: Args, context: GraphQLContext) => facetsOf(context, d),
     product: (d: NodeRowRead, _: Args, context: GraphQLContext) => (d.product_id === null ? null : context.loaders.product.load(d.product_id)),
   },
   LineageNode: {
     id: (n: NodeRowRead) => n.key,
+    facets: (n: NodeRowRead, _: Args, context: GraphQLContext) => facetsOf(context, n),
     distance: (n: NodeRowRead | LineageNodeRead) => ('distance' in n ? n.distance : null),
     product: (n: NodeRowRead, _: Args, context: GraphQLContext) => (n.product_id === null ? null : productOf(context, n.product_id)),
   },

@@ -238,5 +238,11 @@ describe.each(CATALOG_ADAPTERS)('GraphQL read models stay current ($name)', (ada
     await model.ready();
     expect(model.lineageGraph()).toBeDefined();
     expect(await walk()).toContain(`dataset:${report.namespace}:${report.name}`);
+    // A walk's nodes carry no facets; asked for, they are read (a regression: they used to break the non-null field).
+    const withFacets = await client.request<{ lineage: { nodes: { id: string; facets: Record<string, unknown> }[] } }>(
+      gql`query($n: ID!) { lineage(node: $n, direction: DOWNSTREAM, depth: 1) { nodes { id facets } } }`,
+      { n: `job:${job.namespace}:${job.name}` },
+    );
+    expect(withFacets.lineage.nodes.find((n) => n.id === `dataset:${report.namespace}:${report.name}`)!.facets).toHaveProperty('schema');
   });
 });

@@ -2,6 +2,7 @@ import type { SqlClient } from '../../../platform/db/SqlClient.js';
 import type { ImpactRow, ImpactStart } from '../queries/impactOf.js';
 import { MAX_EDGES, MAX_WALK_ROWS, type Direction, type LineageEdgeRead, type LineageGraphRead, type LineageNodeRead } from '../queries/walkLineage.js';
 import { compareText } from './compareText.js';
+import type { NodeRowRead } from '../rows.js';
 
 interface GraphNode {
   readonly key: string;
@@ -120,6 +121,12 @@ export class LineageGraph {
         new Set(products.rows.map((p) => p.id)),
       );
     });
+  }
+
+  /** A node as the `node` loader reads it, without its facets (`undefined`: no such node). */
+  node(key: string): Omit<NodeRowRead, 'facets'> | undefined {
+    const n = this.nodes.get(key);
+    return n && { key: n.key, kind: n.kind as NodeRowRead['kind'], namespace: n.namespace, name: n.name, field: n.field, product_id: n.productId, port: n.port };
   }
 
   get size(): { nodes: number; edges: number } {
