@@ -40,6 +40,22 @@ interface Input {
 
 const NONE: readonly never[] = [];
 
+/** The graph's nodes as numbers, for walks (see `LineageGraph.numbered`). */
+interface Numbered {
+  readonly keys: readonly string[];
+  readonly index: ReadonlyMap<string, number>;
+  readonly up: { readonly offsets: Int32Array; readonly targets: Int32Array };
+  readonly down: { readonly offsets: Int32Array; readonly targets: Int32Array };
+  /** Each node's place in key order (C collation). */
+  readonly rank: Int32Array;
+  /** Scratch of one walk at a time (walks are synchronous). */
+  readonly mark: Uint32Array;
+  marks: number;
+  readonly reached: Uint32Array;
+  readonly distance: Int32Array;
+  walks: number;
+}
+
 /**
  * The lineage graph held in memory: every node (with the product and port it belongs to), every edge in both
  * directions, and the products' ports and declared inputs. `walk` and `impact` answer exactly what the recursive
@@ -56,6 +72,7 @@ export class LineageGraph {
   private readonly inputsByUpstream = new Map<string, (Input & { upstream: string })[]>();
   private readonly inputsByDataset = new Map<string, Input[]>();
   private readonly fieldNodes = new Map<string, string[]>();
+  private readonly numbered: Numbered;
 
   private constructor(
     private readonly nodes: ReadonlyMap<string, GraphNode>,
@@ -85,6 +102,7 @@ export class LineageGraph {
       if (i.upstream !== null) push(this.inputsByUpstream, i.upstream, { ...i, upstream: i.upstream });
       if (i.datasetKey !== null) push(this.inputsByDataset, i.datasetKey, i);
     }
+    this.numbered = this.number();
   }
 
   /** Reads the graph in one repeatable-read transaction, so that it is one state of the catalog. */
@@ -135,55 +153,105 @@ export class LineageGraph {
     return { nodes: this.nodes.size, edges };
   }
 
-  /** The neighbours of a node in one direction, as the walk's recursive step finds them. */
-  private neighbours(id: string, dir: 'up' | 'down', into: Set<string>): void {
-    if (dir === 'up') {
-      for (const e of this.in.get(id) ?? NONE) into.add(e.source);
-      for (const e of this.out.get(id) ?? NONE) if (e.kind === 'publishes') into.add(e.target);
-    } else {
-      for (const e of this.out.get(id) ?? NONE) into.add(e.target);
-      for (const e of this.in.get(id) ?? NONE) if (e.kind === 'publishes') into.add(e.source);
-    }
-    if (id.startsWith('product:')) for (const key of this.facetDatasets.get(id.slice('product:'.length)) ?? NONE) into.add(key);
-    const node = this.nodes.get(id);
-    if (node?.meshProduct != null) into.add(`product:${node.meshProduct}`);
+  /**
+   * Numbers every node (and every `product:<id>` a dataset's mesh facet names, node or not), and lays out each
+   * node's neighbours in each direction, as the walk's recursive step finds them, in flat arrays (compressed
+   * sparse rows): a walk then touches integers only.
+   */
+  private number(): Numbered {
+    const keys: string[] = [];
+    const index = new Map<string, number>();
+    const number = (key: string) => {
+      let n = index.get(key);
+      if (n === undefined) index.set(key, (n = keys.push(key) - 1));
+      return n;
+    };
+    for (const key of this.nodes.keys()) number(key);
+    for (const n of this.nodes.values()) if (n.meshProduct !== null) number(`product:${n.meshProduct}`);
+    const layout = (dir: 'up' | 'down') => {
+      const lists: number[][] = keys.map((key) => {
+        const out: number[] = [];
+        if (dir === 'up') {
+          for (const e of this.in.get(key) ?? NONE) out.push(number(e.source));
+          for (const e of this.out.get(key) ?? NONE) if (e.kind === 'publishes') out.push(number(e.target));
+        } else {
+          for (const e of this.out.get(key) ?? NONE) out.push(number(e.target));
+          for (const e of this.in.get(key) ?? NONE) if (e.kind === 'publishes') out.push(number(e.source));
+        }
+        if (key.startsWith('product:')) for (const d of this.facetDatasets.get(key.slice('product:'.length)) ?? NONE) out.push(number(d));
+        const node = this.nodes.get(key);
+        if (node?.meshProduct != null) out.push(number(`product:${node.meshProduct}`));
+        return out;
+      });
+      const offsets = new Int32Array(lists.length + 1);
+      lists.forEach((l, i) => (offsets[i + 1] = offsets[i]! + l.length));
+      const targets = new Int32Array(offsets[lists.length]!);
+      lists.forEach((l, i) => targets.set(l, offsets[i]!));
+      return { offsets, targets };
+    };
+    // Edges name only nodes, so laying out adds no number; the sizes are final once both layouts are done.
+    const up = layout('up');
+    const down = layout('down');
+    const order = keys.map((_, i) => i).sort((a, b) => compareText(keys[a]!, keys[b]!));
+    const rank = new Int32Array(keys.length);
+    order.forEach((n, r) => (rank[n] = r));
+    const size = keys.length;
+    return { keys, index, up, down, rank, mark: new Uint32Array(size), marks: 0, reached: new Uint32Array(size), distance: new Int32Array(size), walks: 0 };
   }
 
   /** `walkLineage` in memory: breadth first, level by level, each node once per level and direction. */
   walk(start: string, direction: Direction, depth: number, first: number): LineageGraphRead {
     if (!this.nodes.has(start)) return { nodes: [], edges: [], truncated: false };
-    const dirs: ('up' | 'down')[] = direction === 'BOTH' ? ['up', 'down'] : direction === 'UPSTREAM' ? ['up'] : ['down'];
-    const nearest = new Map<string, number>();
+    const g = this.numbered;
+    const layouts = direction === 'BOTH' ? [g.up, g.down] : direction === 'UPSTREAM' ? [g.up] : [g.down];
+    // `reached[n] === walk`: n was reached in this walk, first at `distance[n]`; `mark[n] === marks`: n is in the
+    // level being built (each level and direction a set of its own, as the recursive statement's UNION keeps it).
+    const walk = ++g.walks;
+    const reachedList: number[] = [];
     let walked = 0;
-    let levels = dirs.map(() => new Set([start]));
+    const startNumber = g.index.get(start)!;
+    let levels = layouts.map(() => [startNumber]);
     for (let level = 0; ; level++) {
-      // The rows of this level, in order, until the walk's row cap.
       for (const ids of levels) {
-        for (const id of ids) {
+        for (const n of ids) {
           if (walked >= MAX_WALK_ROWS) break;
           walked++;
-          if (!nearest.has(id)) nearest.set(id, level);
+          if (g.reached[n] !== walk) {
+            g.reached[n] = walk;
+            g.distance[n] = level;
+            reachedList.push(n);
+          }
         }
       }
-      if (walked >= MAX_WALK_ROWS || level > depth || levels.every((ids) => ids.size === 0)) break;
+      if (walked >= MAX_WALK_ROWS || level > depth || levels.every((ids) => ids.length === 0)) break;
       levels = levels.map((ids, d) => {
-        const next = new Set<string>();
-        for (const id of ids) this.neighbours(id, dirs[d]!, next);
+        const { offsets, targets } = layouts[d]!;
+        const mark = ++g.marks;
+        const next: number[] = [];
+        for (const n of ids) {
+          for (let k = offsets[n]!; k < offsets[n + 1]!; k++) {
+            const t = targets[k]!;
+            if (g.mark[t] !== mark) {
+              g.mark[t] = mark;
+              next.push(t);
+            }
+          }
+        }
         return next;
       });
     }
     let beyond = 0;
-    const kept: { node: GraphNode; distance: number }[] = [];
-    for (const [id, distance] of nearest) {
-      if (distance > depth) beyond++;
-      else {
-        const node = this.nodes.get(id);
-        if (node) kept.push({ node, distance });
-      }
+    const kept: number[] = [];
+    for (const n of reachedList) {
+      if (g.distance[n]! > depth) beyond++;
+      else if (this.nodes.has(g.keys[n]!)) kept.push(n);
     }
-    kept.sort((a, b) => a.distance - b.distance || compareText(a.node.key, b.node.key));
+    kept.sort((a, b) => g.distance[a]! - g.distance[b]! || g.rank[a]! - g.rank[b]!);
     const truncated = beyond > 0 || kept.length > first || walked >= MAX_WALK_ROWS;
-    const nodes: LineageNodeRead[] = kept.slice(0, first).map(({ node: n, distance }) => ({ key: n.key, kind: n.kind as LineageNodeRead['kind'], namespace: n.namespace, name: n.name, field: n.field, product_id: n.productId, port: n.port, distance }));
+    const nodes: LineageNodeRead[] = kept.slice(0, first).map((k) => {
+      const n = this.nodes.get(g.keys[k]!)!;
+      return { key: n.key, kind: n.kind as LineageNodeRead['kind'], namespace: n.namespace, name: n.name, field: n.field, product_id: n.productId, port: n.port, distance: g.distance[k]! };
+    });
     if (nodes.length === 0) return { nodes, edges: [], truncated };
     const ids = new Set(nodes.map((n) => n.key));
     const edges = new Map<string, LineageEdgeRead>();
