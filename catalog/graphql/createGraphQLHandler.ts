@@ -1,4 +1,5 @@
 import { ApolloServer, HeaderMap, type HTTPGraphQLRequest } from '@apollo/server';
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { MountedHandler, RequestContext } from '../server/CatalogServer.js';
 import { errorHeaders, sendJson, statusFor } from '../server/httpErrors.js';
@@ -6,6 +7,7 @@ import type { CatalogStore } from '../store/CatalogStore.js';
 import { codeFor, formatGraphQLError, GRAPHQL_CODES } from './graphqlErrors.js';
 import { DEFAULT_QUERY_LIMITS, queryLimitsPlugin, type QueryLimits } from './limits.js';
 import { Loaders } from './loaders.js';
+import { CatalogReadModel, type ReadModelOptions } from './readModel/CatalogReadModel.js';
 import { resolvers, type GraphQLContext } from './resolvers.js';
 import { typeDefs } from './typeDefs.js';
 
@@ -17,6 +19,11 @@ export interface GraphQLHandlerOptions {
   readonly maxBodyBytes?: number;
   /** Where internal errors are reported. */
   readonly log?: (line: string) => void;
+  /**
+   * The in-memory read models for discovery, lineage and impact (`CatalogReadModel`): on by default; `false`
+   * answers every query on the database.
+   */
+  readonly readModel?: boolean | ReadModelOptions;
 }
 
 /** Most lexical tokens in a query document: parsing stops there, before validation sees a huge document. */
@@ -28,7 +35,7 @@ const MAX_TOKENS = 15_000;
  * when sent, must be valid); mutations need that token and act within its team's scope, as the REST endpoints
  * do. Each request gets its own loaders. Errors carry `extensions.code` (`graphqlErrors.ts`).
  */
-export async function createGraphQLHandler(options: GraphQLHandlerOptions): Promise<MountedHandler & { stop(): Promise<void> }> {
+export async function createGraphQLHandler(options: GraphQLHandlerOptions): Promise<MountedHandler & { readonly readModel: CatalogReadModel | undefined; stop(): Promise<void> }> {
   const limits = { ...DEFAULT_QUERY_LIMITS, ...options.limits };
   const apollo = new ApolloServer<GraphQLContext>({
     typeDefs,
@@ -40,12 +47,19 @@ export async function createGraphQLHandler(options: GraphQLHandlerOptions): Prom
     includeStacktraceInErrorResponses: false,
     parseOptions: { maxTokens: MAX_TOKENS },
     formatError: formatGraphQLError(options.log),
-    plugins: [queryLimitsPlugin(limits)],
+    // The catalog sets no cache hints, and Apollo's cache-control plugin, on by default, would wrap every field
+    // resolver of every request to compute a policy nobody reads (a tenth of a lineage query's CPU).
+    plugins: [queryLimitsPlugin(limits), ApolloServerPluginCacheControlDisabled()],
     logger: { debug() {}, info() {}, warn: (m) => options.log?.(`graphql: ${String(m)}`), error: (m) => options.log?.(`graphql: ${String(m)}`) },
   });
   await apollo.start();
   const maxBody = options.maxBodyBytes ?? 1 << 20;
   const { store } = options;
+  const readModel = options.readModel === false ? undefined : new CatalogReadModel(store.sql, { ...(options.log ? { log: options.log } : {}), ...(typeof options.readModel === 'object' ? options.readModel : {}) });
+  const unsubscribe = readModel ? store.onChange((change) => readModel.changed(change)) : undefined;
+  // Built in the background from the start; until then queries run on the database.
+  readModel?.searchIndex();
+  readModel?.lineageGraph();
   return {
     access: 'read',
     async handle(req: IncomingMessage, res: ServerResponse, context: RequestContext) {
@@ -62,7 +76,7 @@ export async function createGraphQLHandler(options: GraphQLHandlerOptions): Prom
       };
       const response = await apollo.executeHTTPGraphQLRequest({
         httpGraphQLRequest: request,
-        context: async () => ({ store, sql: store.sql, loaders: new Loaders(store.sql), principal: context.principal }),
+        context: async () => ({ store, sql: store.sql, readModel, loaders: new Loaders(store.sql), principal: context.principal }),
       });
       for (const [name, value] of response.headers) res.setHeader(name, value);
       res.statusCode = response.status ?? 200;
@@ -81,6 +95,11 @@ export async function createGraphQLHandler(options: GraphQLHandlerOptions): Prom
       const message = status === 500 ? 'internal error; the server log has the details' : (error as Error).message;
       sendJson(res, status, { errors: [{ message, extensions: { code } }] }, errorHeaders(error));
     },
-    stop: () => apollo.stop(),
+    readModel,
+    async stop() {
+      unsubscribe?.();
+      await readModel?.close();
+      await apollo.stop();
+    },
   };
 }

@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
-import type { SqlClient } from '../../platform/db/SqlClient.js';
+import { createHash } from 'node:crypto';
+import type { QueryOptions, SqlClient } from '../../platform/db/SqlClient.js';
 import type {
   ContractRow,
   ContractVersionRow,
@@ -14,7 +15,45 @@ import type {
   SlaRow,
 } from './rows.js';
 
-const PRODUCT_COLUMNS = `id, name, domain, description, status, layer, pattern, version, owner_team, owner_email, tags, manifest, file, created_at, updated_at`;
+/** The columns of a `ProductRow`. */
+export const PRODUCT_COLUMNS = `id, name, domain, description, status, layer, pattern, version, owner_team, owner_email, tags, manifest, file, created_at, updated_at`;
+const NODE_SELECT = `select n.key, n.kind, n.namespace, n.name, n.field, coalesce(n.product_id, p.product_id, n.facets #>> '{mesh_dataProduct,product}') as product_id, coalesce(n.port, p.name, n.facets #>> '{mesh_dataProduct,port}') as port, n.facets
+         from lineage_nodes n left join ports p on p.dataset_key = n.key`;
+
+/** What `Loaders.detail` reads of one product: each part as its loader's rows (timestamps as text). */
+interface DetailRow {
+  readonly product: ProductRow;
+  readonly ports: PortRow[];
+  readonly inputs: InputRow[];
+  readonly consumers: InputRow[];
+  readonly versions: ProductVersionRow[];
+  readonly quality: QualityRow[];
+  readonly sla: SlaRow[];
+  readonly contracts: ContractRow[];
+  readonly fields: FieldRow[];
+}
+
+/** Each part in the order of the loader it primes. */
+const DETAIL_STATEMENT = `
+select to_jsonb(pr) as product,
+  (select coalesce(jsonb_agg(to_jsonb(x) order by x.position), '[]') from (select product_id, name, description, contract_path, compatibility, status, dataset_key, position
+     from ports where product_id = pr.id) x) as ports,
+  (select coalesce(jsonb_agg(to_jsonb(x) order by x.position), '[]') from (select product_id, upstream_product, upstream_port, dataset_key, fields, description, position
+     from product_inputs where product_id = pr.id) x) as inputs,
+  (select coalesce(jsonb_agg(to_jsonb(x) order by x.product_id, x.position), '[]') from (select product_id, upstream_product, upstream_port, dataset_key, fields, description, position
+     from product_inputs where upstream_product = pr.id) x) as consumers,
+  (select coalesce(jsonb_agg(to_jsonb(x) order by x.seq desc), '[]') from (select product_id, seq, version, manifest, contracts, published_at, published_by
+     from product_versions where product_id = pr.id) x) as versions,
+  (select coalesce(jsonb_agg(to_jsonb(x) order by x.port), '[]') from (select distinct on (port) product_id, port, measured_at, score, grade, records, valid, invalid, dimensions, checks
+     from quality_results where product_id = pr.id order by port, measured_at desc, id desc) x) as quality,
+  (select coalesce(jsonb_agg(to_jsonb(x) order by coalesce(x.port, '')), '[]') from (select distinct on (coalesce(port, '')) product_id, port, measured_at, freshness_lag_seconds,
+     freshness_max_seconds, freshness, availability_percent, availability, completeness_percent, completeness, detail
+     from sla_status where product_id = pr.id order by coalesce(port, ''), measured_at desc, id desc) x) as sla,
+  (select coalesce(jsonb_agg(to_jsonb(x)), '[]') from (select path, owner_team, version, title, description, schema
+     from contracts where path in (select contract_path from ports where product_id = pr.id)) x) as contracts,
+  (select coalesce(jsonb_agg(to_jsonb(x) order by x.contract_path, x.position), '[]') from (select contract_path, name, type, nullable, required, format, description, pii,
+     classification, primary_key, is_unique, position from contract_fields where contract_path in (select contract_path from ports where product_id = pr.id)) x) as fields
+from (select ${PRODUCT_COLUMNS} from products where id = any($1::text[])) pr`;
 
 /**
  * Per-request batching: every field that needs rows asks a loader, and each loader turns the keys one tick of
@@ -35,6 +74,8 @@ export class Loaders {
   readonly productsByTeam: DataLoader<string, ProductRow[]>;
   readonly productsByDomain: DataLoader<string, ProductRow[]>;
   readonly node: DataLoader<string, NodeRowRead | undefined>;
+  /** A product with what its page shows, in one statement, priming the loaders above (see `detail`). */
+  readonly productDetail: DataLoader<string, ProductRow | undefined>;
   private readonly withParams = new Map<string, DataLoader<string, unknown[]>>();
 
   constructor(private readonly sql: SqlClient) {
@@ -92,11 +133,35 @@ export class Loaders {
     this.productsByTeam = new DataLoader(async (keys) => (await byTeam.loadMany(keys)).map((rows) => products(rows as ProductRow[])));
     const byDomain = this.grouped<ProductRow>(`select ${PRODUCT_COLUMNS} from products where domain = any($1::text[]) order by id`, (r) => r.domain);
     this.productsByDomain = new DataLoader(async (keys) => (await byDomain.loadMany(keys)).map((rows) => products(rows as ProductRow[])));
-    this.node = this.single<NodeRowRead>(
-      `select n.key, n.kind, n.namespace, n.name, n.field, coalesce(n.product_id, p.product_id, n.facets #>> '{mesh_dataProduct,product}') as product_id, coalesce(n.port, p.name, n.facets #>> '{mesh_dataProduct,port}') as port, n.facets
-         from lineage_nodes n left join ports p on p.dataset_key = n.key where n.key = any($1::text[])`,
-      (r) => r.key,
-    );
+    this.node = this.single<NodeRowRead>(`${NODE_SELECT} where n.key = any($1::text[])`, (r) => r.key);
+    this.productDetail = new DataLoader((ids) => this.detail(ids));
+  }
+
+  /**
+   * Reads products with everything their detail page shows, one statement for a batch: the product, its ports
+   * with their contracts and contract fields, its inputs and consumers, its versions, and the latest quality
+   * result and SLA status of each port. Each part primes the loader that would otherwise read it (the same rows,
+   * as JSON), so the resolvers run as usual and the dozen statements of a product page become one. Runs, which
+   * take `first`, stay apart; the products and datasets it names come from the read models when they are
+   * current (`productOf`, `nodeOf` in the resolvers), else from their loaders.
+   */
+  private async detail(ids: readonly string[]): Promise<(ProductRow | undefined)[]> {
+    const rows = await this.rows<DetailRow>(DETAIL_STATEMENT, [ids]);
+    const found = new Map<string, ProductRow>();
+    for (const row of rows) {
+      const id = row.product.id;
+      found.set(id, row.product);
+      this.product.prime(id, row.product);
+      this.ports.prime(id, row.ports);
+      this.inputs.prime(id, row.inputs);
+      this.consumers.prime(id, row.consumers);
+      this.productVersions.prime(id, row.versions);
+      this.latestQuality.prime(id, row.quality);
+      this.latestSla.prime(id, row.sla);
+      for (const contract of row.contracts) this.contract.prime(contract.path, contract);
+      for (const path of new Set(row.ports.map((p) => p.contract_path))) this.contractFields.prime(path, row.fields.filter((f) => f.contract_path === path));
+    }
+    return ids.map((id) => found.get(id));
   }
 
   /** Quality results of products, newest first, at most `first` per product, of one port or all. */
@@ -151,7 +216,7 @@ export class Loaders {
   }
 
   private async rows<R>(text: string, params: readonly unknown[]): Promise<R[]> {
-    return (await this.sql.query<R>(text, params)).rows;
+    return (await this.sql.query<R>(text, params, preparedAs(text))).rows;
   }
 
   private grouped<R>(text: string, keyOf: (row: R) => string): DataLoader<string, R[]> {
@@ -164,6 +229,22 @@ export class Loaders {
       return keys.map((k) => found.get(k));
     });
   }
+}
+
+const names = new Map<string, QueryOptions>();
+
+/**
+ * A loader's statement is kept prepared on each connection under a name derived from its text: parsed and
+ * planned once per connection rather than on every request (for a primary-key lookup, planning costs more
+ * than running). The statements are simple lookups by key lists, whose generic plan is as good as a custom one.
+ */
+function preparedAs(text: string): QueryOptions {
+  let options = names.get(text);
+  if (!options) {
+    options = { name: `mesh_loader_${createHash('sha1').update(text).digest('hex').slice(0, 16)}` };
+    names.set(text, options);
+  }
+  return options;
 }
 
 function group<R>(rows: readonly R[], keys: readonly string[], keyOf: (row: R) => string): R[][] {

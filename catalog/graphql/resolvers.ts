@@ -1,4 +1,4 @@
-import { GraphQLScalarType, Kind, valueFromASTUntyped, type GraphQLFieldResolver, type GraphQLResolveInfo } from 'graphql';
+import { GraphQLScalarType, Kind, valueFromASTUntyped, type GraphQLFieldResolver, type GraphQLResolveInfo, type SelectionNode } from 'graphql';
 import { grade } from '../../platform/quality/score/scoreQuality.js';
 import { AuthenticationError } from '../../platform/errors.js';
 import type { CatalogStore } from '../store/CatalogStore.js';
@@ -9,7 +9,9 @@ import { decodeCursor, encodeCursor } from './cursor.js';
 import type { Loaders } from './loaders.js';
 import { impactOf, type ImpactRow, type ImpactStart } from './queries/impactOf.js';
 import { searchFields, type FieldHit } from './queries/searchFields.js';
-import { searchProducts, type ProductFilter } from './queries/searchProducts.js';
+import { searchProducts, type ProductFilter, type ProductSearch } from './queries/searchProducts.js';
+import type { CatalogReadModel } from './readModel/CatalogReadModel.js';
+import type { SearchIndex } from './readModel/SearchIndex.js';
 import { walkLineage, type Direction, type LineageNodeRead } from './queries/walkLineage.js';
 import {
   iso,
@@ -27,27 +29,32 @@ import {
   type SlaStateName,
 } from './rows.js';
 
-/** What every resolver gets: the store, its database, this request's loaders and the caller. */
+/** What every resolver gets: the store, its database, the read models (when on), this request's loaders and the caller. */
 export interface GraphQLContext {
   readonly store: CatalogStore;
   readonly sql: SqlClient;
+  readonly readModel: CatalogReadModel | undefined;
   readonly loaders: Loaders;
   readonly principal: TokenPrincipal | undefined;
 }
 
 type Args = Record<string, any>;
 
-/** A product's combined quality: one port's latest score, or the mean of each port's latest. */
+/**
+ * A product's combined quality: one port's latest score, or the mean of each port's latest. What takes work
+ * beyond the score (dimensions, dates, sums, checks) is a function, which graphql-js calls only when the query
+ * selects the field: a page of search results asks for score and grade alone.
+ */
 interface QualityView {
   readonly score: number | null;
   readonly grade: string | null;
-  readonly dimensions: readonly { name: string; score: number | null; weight: number; detail: string }[];
-  readonly measuredAt: string;
+  readonly dimensions: () => readonly { name: string; score: number | null; weight: number; detail: string }[];
+  readonly measuredAt: () => string;
   readonly port: string | null;
-  readonly records: number | null;
-  readonly valid: number | null;
-  readonly invalid: number | null;
-  readonly checks: unknown;
+  readonly records: () => number | null;
+  readonly valid: () => number | null;
+  readonly invalid: () => number | null;
+  readonly checks: () => unknown;
 }
 
 const JSONScalar = new GraphQLScalarType({
@@ -62,13 +69,13 @@ function qualityOf(row: QualityRow): QualityView {
   return {
     score: row.score,
     grade: row.grade,
-    dimensions: row.dimensions,
-    measuredAt: iso(row.measured_at),
+    dimensions: () => row.dimensions,
+    measuredAt: () => iso(row.measured_at),
     port: row.port,
-    records: row.records,
-    valid: row.valid,
-    invalid: row.invalid,
-    checks: row.checks,
+    records: () => row.records,
+    valid: () => row.valid,
+    invalid: () => row.invalid,
+    checks: () => row.checks,
   };
 }
 
@@ -81,22 +88,22 @@ function combinedQuality(rows: readonly QualityRow[]): QualityView | null {
     return known.length === 0 ? null : Math.round((10 * known.reduce((a, b) => a + b, 0)) / known.length) / 10;
   };
   const score = mean(rows.map((r) => r.score));
-  const names = [...new Set(rows.flatMap((r) => r.dimensions.map((d) => d.name)))];
-  const dimensions = names.map((name) => {
-    const of = rows.flatMap((r) => r.dimensions.filter((d) => d.name === name));
-    return { name, score: mean(of.map((d) => d.score)), weight: mean(of.map((d) => d.weight)) ?? 0, detail: `mean over ${of.length} ports: ${of.map((d) => d.detail).join('; ')}` };
-  });
+  const dimensions = () =>
+    [...new Set(rows.flatMap((r) => r.dimensions.map((d) => d.name)))].map((name) => {
+      const of = rows.flatMap((r) => r.dimensions.filter((d) => d.name === name));
+      return { name, score: mean(of.map((d) => d.score)), weight: mean(of.map((d) => d.weight)) ?? 0, detail: `mean over ${of.length} ports: ${of.map((d) => d.detail).join('; ')}` };
+    });
   const sum = (values: (number | null)[]) => (values.some((v) => v === null) ? null : values.reduce<number>((a, b) => a + b!, 0));
   return {
     score,
     grade: score === null ? null : grade(score),
     dimensions,
-    measuredAt: rows.map((r) => iso(r.measured_at)).sort()[0]!,
+    measuredAt: () => rows.map((r) => iso(r.measured_at)).sort()[0]!,
     port: null,
-    records: sum(rows.map((r) => r.records)),
-    valid: sum(rows.map((r) => r.valid)),
-    invalid: sum(rows.map((r) => r.invalid)),
-    checks: rows.flatMap((r) => (Array.isArray(r.checks) ? r.checks.map((c: Record<string, unknown>) => ({ port: r.port, ...c })) : [])),
+    records: () => sum(rows.map((r) => r.records)),
+    valid: () => sum(rows.map((r) => r.valid)),
+    invalid: () => sum(rows.map((r) => r.invalid)),
+    checks: () => rows.flatMap((r) => (Array.isArray(r.checks) ? r.checks.map((c: Record<string, unknown>) => ({ port: r.port, ...c })) : [])),
   };
 }
 
@@ -145,7 +152,7 @@ function requirePrincipal(context: GraphQLContext): Principal {
   return context.principal;
 }
 
-function datasetOf(node: NodeRowRead | undefined) {
+function datasetOf<N extends Omit<NodeRowRead, 'facets'>>(node: N | undefined) {
   return node && node.kind === 'dataset' ? node : null;
 }
 
@@ -154,24 +161,82 @@ function fieldId(datasetKey: string | null, field: string): string | null {
   return datasetKey === null ? null : `field:${datasetKey.slice('dataset:'.length)}:${field}`;
 }
 
-async function impactList(context: GraphQLContext, start: ImpactStart, depth: number, first: number): Promise<ImpactRow[]> {
-  return (await impactOf(context.sql, start, depth, first)).rows;
+/** What `Loaders.productDetail` reads at once; `runs`, `upstream` and the like have arguments of their own. */
+const DETAIL_FIELDS = new Set(['inputs', 'outputs', 'consumers', 'versions', 'qualityScore', 'slaStatus']);
+
+/** Whether a product field's selection asks for what the product page statement reads (fragments looked into). */
+function selectsRelations(info: GraphQLResolveInfo): boolean {
+  const look = (selections: readonly SelectionNode[], depth: number): boolean =>
+    depth < 5 &&
+    selections.some((s) =>
+      s.kind === Kind.FIELD ? DETAIL_FIELDS.has(s.name.value)
+      : s.kind === Kind.INLINE_FRAGMENT ? look(s.selectionSet.selections, depth + 1)
+      : look(info.fragments[s.name.value]?.selectionSet.selections ?? [], depth + 1),
+    );
+  return info.fieldNodes.some((node) => look(node.selectionSet?.selections ?? [], 0));
 }
 
+/** Impact analysis: from the lineage read model when it is current, else on the database (the same answer). */
+async function impactList(context: GraphQLContext, start: ImpactStart, depth: number, first: number): Promise<ImpactRow[]> {
+  const graph = context.readModel?.lineageGraph();
+  return (graph ? graph.impact(start, depth, first) : await impactOf(context.sql, start, depth, first)).rows;
+}
+
+/** A lineage walk: from the lineage read model when it is current, else on the database (the same answer). */
 function graphFor(context: GraphQLContext, node: string, direction: Direction, depth: number, first: number) {
-  return walkLineage(context.sql, node, direction, depth, first);
+  const graph = context.readModel?.lineageGraph();
+  return graph ? graph.walk(node, direction, depth, first) : walkLineage(context.sql, node, direction, depth, first);
+}
+
+/**
+ * Discovery: from the search read model when it is current and can evaluate the query (not a phrase), else on
+ * the database (the same answer). The model is asked for after the search text's tsquery is known, so that a
+ * write announced meanwhile is not missed.
+ */
+async function discover(context: GraphQLContext, filter: ProductFilter, first: number, offset: number): Promise<ProductSearch & { index?: SearchIndex }> {
+  const model = context.readModel;
+  if (model) {
+    const text = filter.query?.trim() ? filter.query.trim() : null;
+    const query = text === null ? undefined : await model.tsquery(text);
+    const index = model.searchIndex();
+    if (index && query !== null) return { ...index.search(query, filter, first, offset), index };
+  }
+  return searchProducts(context.sql, filter, first, offset);
+}
+
+/** A lineage node: from the lineage read model when it is current (without facets), else through the loader. */
+function nodeOf(context: GraphQLContext, key: string): Omit<NodeRowRead, 'facets'> | undefined | Promise<NodeRowRead | undefined> {
+  const graph = context.readModel?.lineageGraph();
+  return graph ? graph.node(key) : context.loaders.node.load(key);
+}
+
+/** A node's facets: those it was read with, or (a walk's nodes, the read model's) read by the loader when asked for. */
+async function facetsOf(context: GraphQLContext, node: NodeRowRead | Omit<NodeRowRead, 'facets'>): Promise<unknown> {
+  if ('facets' in node && node.facets !== undefined) return node.facets;
+  return (await context.loaders.node.load(node.key))?.facets ?? {};
+}
+
+/**
+ * A product named by a search hit, a lineage node or an impact row: from the search index's rows when it is
+ * current (`null` when it has no such product), else through the request's loader.
+ */
+function productOf(context: GraphQLContext, id: string): ProductRow | null | Promise<ProductRow | undefined> {
+  const index = context.readModel?.searchIndex();
+  return index ? (index.product(id) ?? null) : context.loaders.product.load(id);
 }
 
 /**
  * Wraps a resolver so that an argument sent as explicit `null` takes its schema default (`first: null` is a page of
- * the default size, not of none), as `limits.ts` measures it.
+ * the default size, not of none), as `limits.ts` measures it. Only fields with arguments pay for it, and only a
+ * `null` argument costs a look at the schema.
  */
 function nullMeansDefault(resolve: GraphQLFieldResolver<unknown, GraphQLContext>): GraphQLFieldResolver<unknown, GraphQLContext> {
   return (parent, args: Args, context, info: GraphQLResolveInfo) => {
-    const field = info.parentType.getFields()[info.fieldName];
     let fixed = args;
-    for (const arg of field?.args ?? []) {
-      if (args[arg.name] === null && arg.defaultValue !== undefined) fixed = { ...fixed, [arg.name]: arg.defaultValue };
+    for (const name in args) {
+      if (args[name] !== null) continue;
+      const arg = info.parentType.getFields()[info.fieldName]?.args.find((a) => a.name === name);
+      if (arg?.defaultValue !== undefined) fixed = { ...fixed, [name]: arg.defaultValue };
     }
     return resolve(parent, fixed, context, info);
   };
@@ -199,8 +264,11 @@ export const resolvers = withDefaults({
     async products(_: unknown, args: Args, context: GraphQLContext) {
       const offset = decodeCursor(args['after']);
       const filter: ProductFilter = args;
-      const result = await searchProducts(context.sql, filter, args['first'], offset);
-      const edges = result.page.map((hit, i) => ({ cursor: encodeCursor(offset + i), rank: hit.rank, id: hit.id }));
+      const result = await discover(context, filter, args['first'], offset);
+      // Served by the search index, its rows are the nodes, and its latest quality results their scores, as of the
+      // same version of the catalog.
+      const edges = result.page.map((hit, i) => ({ cursor: encodeCursor(offset + i), rank: hit.rank, id: hit.id, row: result.index?.product(hit.id) }));
+      for (const hit of result.index ? result.page : []) context.loaders.latestQuality.prime(hit.id, result.index!.latestQuality(hit.id));
       return {
         totalCount: result.totalCount,
         edges,
@@ -208,7 +276,9 @@ export const resolvers = withDefaults({
         facets: result.facets,
       };
     },
-    product: (_: unknown, args: Args, context: GraphQLContext) => context.loaders.product.load(args['id']),
+    // A product page (anything beyond the product's own columns) is read in one statement; a lookup in one row.
+    product: (_: unknown, args: Args, context: GraphQLContext, info: GraphQLResolveInfo) =>
+      (selectsRelations(info) ? context.loaders.productDetail : context.loaders.product).load(args['id']),
     lineage: (_: unknown, args: Args, context: GraphQLContext) => graphFor(context, args['node'], args['direction'], args['depth'], args['first']),
     impact: (_: unknown, args: Args, context: GraphQLContext) => impactList(context, { node: args['node'] }, args['depth'], args['first']),
     async fields(_: unknown, args: Args, context: GraphQLContext) {
@@ -238,7 +308,7 @@ export const resolvers = withDefaults({
     recordSlaStatus: async (_: unknown, args: Args, context: GraphQLContext) => String(await context.store.recordSlaStatus(args['input'], requirePrincipal(context))),
   },
   ProductEdge: {
-    node: (edge: { id: string }, _: Args, context: GraphQLContext) => context.loaders.product.load(edge.id),
+    node: (edge: { id: string; row: ProductRow | undefined }, _: Args, context: GraphQLContext) => edge.row ?? context.loaders.product.load(edge.id),
   },
   DataProduct: {
     apiVersion: (p: ProductRow) => p.manifest.apiVersion,
@@ -278,13 +348,13 @@ export const resolvers = withDefaults({
     slaStatus: async (p: ProductRow, _: Args, context: GraphQLContext) => combinedSla(await context.loaders.latestSla.load(p.id)),
   },
   InputPort: {
-    product: (i: InputRow, _: Args, context: GraphQLContext) => (i.upstream_product === null ? null : context.loaders.product.load(i.upstream_product)),
+    product: (i: InputRow, _: Args, context: GraphQLContext) => (i.upstream_product === null ? null : productOf(context, i.upstream_product)),
     productId: (i: InputRow) => i.upstream_product,
     port: (i: InputRow) => i.upstream_port,
-    dataset: async (i: InputRow, _: Args, context: GraphQLContext) => (i.dataset_key === null ? null : datasetOf(await context.loaders.node.load(i.dataset_key))),
+    dataset: async (i: InputRow, _: Args, context: GraphQLContext) => (i.dataset_key === null ? null : datasetOf(await nodeOf(context, i.dataset_key))),
   },
   OutputPort: {
-    dataset: async (o: PortRow, _: Args, context: GraphQLContext) => (o.dataset_key === null ? null : datasetOf(await context.loaders.node.load(o.dataset_key))),
+    dataset: async (o: PortRow, _: Args, context: GraphQLContext) => (o.dataset_key === null ? null : datasetOf(await nodeOf(context, o.dataset_key))),
     contract: (o: PortRow, _: Args, context: GraphQLContext) => context.loaders.contract.load(o.contract_path),
     qualityScore: async (o: PortRow, _: Args, context: GraphQLContext) => {
       const row = (await context.loaders.latestQuality.load(o.product_id)).find((r) => r.port === o.name);
@@ -319,9 +389,9 @@ export const resolvers = withDefaults({
       c.seq === null ? null : ((await context.loaders.contractVersions.load(c.path)).find((v) => v.seq === c.seq) ?? null),
   },
   Consumer: {
-    product: (i: InputRow, _: Args, context: GraphQLContext) => context.loaders.product.load(i.product_id),
+    product: (i: InputRow, _: Args, context: GraphQLContext) => productOf(context, i.product_id),
     port: (i: InputRow) => i.upstream_port,
-    team: async (i: InputRow, _: Args, context: GraphQLContext) => ({ name: (await context.loaders.product.load(i.product_id))!.owner_team }),
+    team: async (i: InputRow, _: Args, context: GraphQLContext) => ({ name: (await productOf(context, i.product_id))!.owner_team }),
   },
   Run: {
     id: (r: RunRowRead) => r.run_id,
@@ -342,19 +412,21 @@ export const resolvers = withDefaults({
   },
   Dataset: {
     id: (d: NodeRowRead) => d.key,
+    facets: (d: NodeRowRead, _: Args, context: GraphQLContext) => facetsOf(context, d),
     product: (d: NodeRowRead, _: Args, context: GraphQLContext) => (d.product_id === null ? null : context.loaders.product.load(d.product_id)),
   },
   LineageNode: {
     id: (n: NodeRowRead) => n.key,
+    facets: (n: NodeRowRead, _: Args, context: GraphQLContext) => facetsOf(context, n),
     distance: (n: NodeRowRead | LineageNodeRead) => ('distance' in n ? n.distance : null),
-    product: (n: NodeRowRead, _: Args, context: GraphQLContext) => (n.product_id === null ? null : context.loaders.product.load(n.product_id)),
+    product: (n: NodeRowRead, _: Args, context: GraphQLContext) => (n.product_id === null ? null : productOf(context, n.product_id)),
   },
   LineageEdge: {
     via: (e: { via: string }) => (e.via === '' ? null : e.via),
   },
   ImpactedProduct: {
-    product: (i: ImpactRow, _: Args, context: GraphQLContext) => context.loaders.product.load(i.product_id),
-    team: async (i: ImpactRow, _: Args, context: GraphQLContext) => ({ name: (await context.loaders.product.load(i.product_id))!.owner_team }),
+    product: (i: ImpactRow, _: Args, context: GraphQLContext) => productOf(context, i.product_id),
+    team: async (i: ImpactRow, _: Args, context: GraphQLContext) => ({ name: (await productOf(context, i.product_id))!.owner_team }),
     fieldLevel: (i: ImpactRow) => i.field_level,
   },
   FieldMatch: {

@@ -20,6 +20,17 @@ export interface CatalogCounts {
 }
 
 /**
+ * What a committed write changed, as the store announces it: a publication (products, contracts, ports, inputs,
+ * declared lineage), OpenLineage events that stored something new, a quality result (of those products), an SLA
+ * status. Read models built over the store (the GraphQL layer's) use it to know they are stale.
+ */
+export type CatalogChange =
+  | { readonly kind: 'publish' }
+  | { readonly kind: 'lineage' }
+  | { readonly kind: 'quality'; readonly products: readonly string[] }
+  | { readonly kind: 'sla' };
+
+/**
  * The catalog's memory. One implementation over a `SqlClient`, which is where the two adapters differ
  * (PostgreSQL through `pg`, embedded PGlite); the SQL is the same. Every write is authorized here (a team's token
  * writes only its team's products) and audited in the same transaction; every method throws the project's errors.
@@ -44,6 +55,11 @@ export interface CatalogStore {
   /** Records an SLA status (`SlaStatusInput`, checked); returns its id. */
   recordSlaStatus(input: unknown, principal: Principal): Promise<number>;
   auditLog(query?: AuditQuery): Promise<AuditEntry[]>;
+  /**
+   * Calls `listener` after each write this store commits, before the write's own promise resolves (so before
+   * its request answers). Returns the function that stops the calls. Writes by other processes are not seen.
+   */
+  onChange(listener: (change: CatalogChange) => void): () => void;
   counts(): Promise<CatalogCounts>;
   close(): Promise<void>;
 }

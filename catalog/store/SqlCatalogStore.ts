@@ -2,7 +2,7 @@ import type { IngestBatch } from '../ingest/IngestBatch.js';
 import type { ContractDiffer } from '../publish/ContractDiffer.js';
 import { preparePublish } from '../publish/preparePublish.js';
 import { readAuditLog, type AuditQuery } from './auditLog.js';
-import type { CatalogCounts, CatalogStore } from './CatalogStore.js';
+import type { CatalogChange, CatalogCounts, CatalogStore } from './CatalogStore.js';
 import { ingestLineage } from './ingestLineage.js';
 import type { Principal } from './Principal.js';
 import { publishProducts } from './publishProducts.js';
@@ -17,18 +17,40 @@ export interface CatalogStoreOptions {
 
 /** The catalog store over either adapter. */
 export class SqlCatalogStore implements CatalogStore {
+  private readonly listeners = new Set<(change: CatalogChange) => void>();
+
   constructor(
     readonly sql: SqlClient,
     private readonly options: CatalogStoreOptions = {},
   ) {}
 
-  async publish(bundle: unknown, principal: Principal) {
-    const prepared = preparePublish(bundle);
-    return this.sql.transaction((tx) => publishProducts(tx, prepared, principal, this.options.contractDiffer));
+  onChange(listener: (change: CatalogChange) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
-  ingestLineage(batch: IngestBatch) {
-    return ingestLineage(this.sql, batch);
+  /** Tells the listeners what a committed write changed; a listener that throws does not fail the write. */
+  private changed(change: CatalogChange): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(change);
+      } catch {
+        // A read model's bookkeeping must not turn a committed write into an error.
+      }
+    }
+  }
+
+  async publish(bundle: unknown, principal: Principal) {
+    const prepared = preparePublish(bundle);
+    const outcome = await this.sql.transaction((tx) => publishProducts(tx, prepared, principal, this.options.contractDiffer));
+    this.changed({ kind: 'publish' });
+    return outcome;
+  }
+
+  async ingestLineage(batch: IngestBatch) {
+    const stored = await ingestLineage(this.sql, batch);
+    if (stored.size > 0) this.changed({ kind: 'lineage' });
+    return stored;
   }
 
   createToken(team: string, principal: Principal, description?: string) {
@@ -47,12 +69,17 @@ export class SqlCatalogStore implements CatalogStore {
     return listTokens(this.sql, team);
   }
 
-  recordQualityResult(input: unknown, principal: Principal) {
-    return this.sql.transaction((tx) => recordQualityResult(tx, input, principal));
+  async recordQualityResult(input: unknown, principal: Principal) {
+    const id = await this.sql.transaction((tx) => recordQualityResult(tx, input, principal));
+    // The input checked, so it names its product.
+    this.changed({ kind: 'quality', products: [(input as { productId: string }).productId] });
+    return id;
   }
 
-  recordSlaStatus(input: unknown, principal: Principal) {
-    return this.sql.transaction((tx) => recordSlaStatus(tx, input, principal));
+  async recordSlaStatus(input: unknown, principal: Principal) {
+    const id = await this.sql.transaction((tx) => recordSlaStatus(tx, input, principal));
+    this.changed({ kind: 'sla' });
+    return id;
   }
 
   auditLog(query?: AuditQuery) {

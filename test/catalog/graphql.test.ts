@@ -349,6 +349,8 @@ describe.each(CATALOG_ADAPTERS)('GraphQL catalog on $name', (adapter) => {
     it('batches reads: a page of 19 products costs as many SQL statements as a page of 2, give or take an empty loader', async () => {
       const counting = countingClient(store.sql);
       const counted = await startGraphQLCatalog(new SqlCatalogStore(counting));
+      // The read models build in the background on the same client; counted once they are built.
+      await counted.readModel?.ready();
       try {
         const countedClient = new GraphQLClient(counted.graphqlUrl);
         const query = gql`query($first: Int) { products(first: $first) { totalCount edges { node {

@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { createGraphQLHandler } from '../../catalog/graphql/createGraphQLHandler.js';
 import type { QueryLimits } from '../../catalog/graphql/limits.js';
+import type { ReadModelOptions } from '../../catalog/graphql/readModel/CatalogReadModel.js';
 import { buildPublishBundle } from '../../catalog/publish/PublishBundle.js';
 import { CatalogServer } from '../../catalog/server/CatalogServer.js';
 import { facetSchemaRoutes } from '../../catalog/server/facetSchemaRoutes.js';
@@ -12,16 +13,18 @@ import { loadRepository } from '../../platform/repo/loadRepository.js';
 export const EXAMPLE_MESH = fileURLToPath(new URL('../..', import.meta.url));
 
 /** A catalog server as `mesh serve` wires it: GraphQL at /graphql, facet schemas, ingestion, publishing. */
-export async function startGraphQLCatalog(store: CatalogStore, options: { log?: (line: string) => void; limits?: Partial<QueryLimits>; authReads?: boolean } = {}) {
+export async function startGraphQLCatalog(store: CatalogStore, options: { log?: (line: string) => void; limits?: Partial<QueryLimits>; authReads?: boolean; readModel?: boolean | ReadModelOptions } = {}) {
   const server = new CatalogServer({ store, tokenCacheMs: 0, authReads: options.authReads ?? false, extraFacetSchemas: meshFacetSchemas(), ...(options.log ? { log: options.log } : {}) });
   for (const route of facetSchemaRoutes()) server.route(route);
-  const graphql = await createGraphQLHandler({ store, ...(options.log ? { log: options.log } : {}), ...(options.limits ? { limits: options.limits } : {}) });
+  const graphql = await createGraphQLHandler({ store, ...(options.log ? { log: options.log } : {}), ...(options.limits ? { limits: options.limits } : {}), ...(options.readModel === undefined ? {} : { readModel: options.readModel }) });
   server.mount('/graphql', graphql);
   const { url } = await server.listen(0, '127.0.0.1');
   return {
     server,
     url,
     graphqlUrl: `${url}/graphql`,
+    /** The GraphQL read models (`undefined` when off); `ready()` waits until they are built and current. */
+    readModel: graphql.readModel,
     async close() {
       await server.close();
       await graphql.stop();

@@ -22,9 +22,9 @@ export interface LineageGraphRead {
 }
 
 /** Most rows the walk itself may produce before it stops (each node once per distance and direction). */
-const MAX_WALK_ROWS = 20_000;
+export const MAX_WALK_ROWS = 20_000;
 /** Most edges returned with a graph. */
-const MAX_EDGES = 5_000;
+export const MAX_EDGES = 5_000;
 
 /**
  * A lineage walk: one recursive CTE over `lineage_edges` from the start node, against the edges' direction

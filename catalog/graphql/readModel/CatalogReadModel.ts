@@ -1,0 +1,185 @@
+import type { SqlClient } from '../../../platform/db/SqlClient.js';
+import type { CatalogChange } from '../../store/CatalogStore.js';
+import { LineageGraph } from './LineageGraph.js';
+import { SearchIndex } from './SearchIndex.js';
+import { parseTsQuery, type TsQuery } from './textSearch.js';
+
+export interface ReadModelOptions {
+  /** Least milliseconds between two rebuilds of one model (default 1,000); never less than twice the last build. */
+  readonly minRebuildMs?: number;
+  /** Search texts whose `tsquery` is remembered (default 1,000; 0 asks PostgreSQL every time). */
+  readonly tsqueryCacheSize?: number;
+  readonly log?: (line: string) => void;
+}
+
+/** One model's state: the version of the catalog it reflects, and the version the catalog is at. */
+class Slot<T> {
+  value: T | undefined;
+  built = -1;
+  version = 0;
+  task: Promise<void> | undefined;
+  lastStart = Number.NEGATIVE_INFINITY;
+  lastDuration = 0;
+  timer: NodeJS.Timeout | undefined;
+
+  get fresh(): T | undefined {
+    return this.built === this.version ? this.value : undefined;
+  }
+}
+
+/**
+ * The GraphQL layer's read models: discovery (`SearchIndex`) and lineage with impact (`LineageGraph`), held in
+ * memory and kept in step with the store. Every write the store commits is announced (`CatalogStore.onChange`)
+ * before the writer's request answers; the models it touches are stale from then on, and a stale model is not
+ * used: until it is rebuilt in the background (at most once per `minRebuildMs`, after the latest change), its
+ * queries run on the database as before. So an answer never reflects less than what was committed before the
+ * request arrived, read model or not; the models only make the common case cheap. A quality result refreshes
+ * the quality of its product in the search index rather than rebuilding it.
+ *
+ * Writers in other processes (another `mesh serve`, SQL by hand) are not announced: the models see them at their
+ * next rebuild. mesh's own writers all go through the store.
+ */
+export class CatalogReadModel {
+  private readonly search = new Slot<SearchIndex>();
+  private readonly lineage = new Slot<LineageGraph>();
+  private searchFull = true;
+  private readonly qualityOf = new Set<string>();
+  private readonly tsqueries = new Map<string, TsQuery | null>();
+  private closed = false;
+  private readonly minRebuildMs: number;
+  private readonly tsqueryCacheSize: number;
+
+  constructor(
+    private readonly sql: SqlClient,
+    private readonly options: ReadModelOptions = {},
+  ) {
+    this.minRebuildMs = options.minRebuildMs ?? 1_000;
+    this.tsqueryCacheSize = options.tsqueryCacheSize ?? 1_000;
+  }
+
+  /** Marks what a committed write changed as stale. */
+  changed(change: CatalogChange): void {
+    switch (change.kind) {
+      case 'publish':
+        this.search.version++;
+        this.searchFull = true;
+        this.lineage.version++;
+        break;
+      case 'lineage':
+        this.lineage.version++;
+        break;
+      case 'quality':
+        this.search.version++;
+        for (const id of change.products) this.qualityOf.add(id);
+        break;
+      case 'sla':
+        break;
+    }
+  }
+
+  /** The search index when it reflects every announced write; otherwise `undefined`, and a rebuild is scheduled. */
+  searchIndex(): SearchIndex | undefined {
+    const index = this.search.fresh;
+    if (!index) this.schedule(this.search, () => this.buildSearch());
+    return index;
+  }
+
+  /** The lineage graph when it reflects every announced write; otherwise `undefined`, and a rebuild is scheduled. */
+  lineageGraph(): LineageGraph | undefined {
+    const graph = this.lineage.fresh;
+    if (!graph) this.schedule(this.lineage, () => LineageGraph.load(this.sql));
+    return graph;
+  }
+
+  /**
+   * The `tsquery` PostgreSQL makes of a search text (`websearch_to_tsquery('english', text)`), parsed, or `null`
+   * when it uses what the index does not evaluate (phrases). A pure function of the text, so it is remembered
+   * (least recently used first out); it changes only if someone redefines the `english` configuration.
+   */
+  async tsquery(text: string): Promise<TsQuery | null> {
+    const known = this.tsqueries.get(text);
+    if (known !== undefined) {
+      this.tsqueries.delete(text);
+      this.tsqueries.set(text, known);
+      return known;
+    }
+    const { rows } = await this.sql.query<{ q: string }>(`select websearch_to_tsquery('english', $1::text)::text as q`, [text], { name: 'mesh_websearch_tsquery' });
+    const parsed = parseTsQuery(rows[0]!.q) ?? null;
+    if (this.tsqueryCacheSize > 0) {
+      this.tsqueries.set(text, parsed);
+      if (this.tsqueries.size > this.tsqueryCacheSize) this.tsqueries.delete(this.tsqueries.keys().next().value!);
+    }
+    return parsed;
+  }
+
+  /** Builds both models now and waits until they reflect every announced write (startup, tests). */
+  async ready(): Promise<void> {
+    for (let attempts = 0; attempts < 10 && !this.closed; attempts++) {
+      if (this.search.fresh && this.lineage.fresh) return;
+      for (const slot of [this.search, this.lineage] as Slot<unknown>[]) {
+        if (slot.timer) clearTimeout(slot.timer);
+        slot.timer = undefined;
+        slot.lastStart = Number.NEGATIVE_INFINITY;
+      }
+      this.searchIndex();
+      this.lineageGraph();
+      await Promise.all([this.search.task, this.lineage.task]);
+    }
+  }
+
+  /** Stops rebuilding, and waits for a rebuild in progress (the database may be closed next). */
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const slot of [this.search, this.lineage] as Slot<unknown>[]) if (slot.timer) clearTimeout(slot.timer);
+    await Promise.all([this.search.task, this.lineage.task]);
+  }
+
+  private async buildSearch(): Promise<SearchIndex> {
+    const quality = [...this.qualityOf];
+    this.qualityOf.clear();
+    const index = this.search.value;
+    if (index && !this.searchFull) {
+      try {
+        await index.refreshQuality(this.sql, quality);
+      } catch (error) {
+        this.searchFull = true;
+        throw error;
+      }
+      return index;
+    }
+    this.searchFull = false;
+    try {
+      return await SearchIndex.load(this.sql);
+    } catch (error) {
+      this.searchFull = true;
+      throw error;
+    }
+  }
+
+  private schedule<T>(slot: Slot<T>, build: () => Promise<T>): void {
+    if (this.closed || slot.task || slot.timer) return;
+    const wait = slot.lastStart + Math.max(this.minRebuildMs, 2 * slot.lastDuration) - performance.now();
+    if (wait > 0) {
+      slot.timer = setTimeout(() => {
+        slot.timer = undefined;
+        this.schedule(slot, build);
+      }, wait);
+      slot.timer.unref();
+      return;
+    }
+    const version = slot.version;
+    slot.lastStart = performance.now();
+    slot.task = build()
+      .then((value) => {
+        slot.value = value;
+        slot.built = version;
+      })
+      .catch((error: unknown) => {
+        if (!this.closed) this.options.log?.(`graphql read model: rebuild failed, queries stay on the database: ${(error as Error).message}`);
+      })
+      .finally(() => {
+        slot.lastDuration = performance.now() - slot.lastStart;
+        slot.task = undefined;
+      });
+  }
+}
