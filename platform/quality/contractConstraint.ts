@@ -26,11 +26,11 @@ export async function contractConstraint(input: Pick<AssessPortInput, 'repositor
   const { analysis } = portContract(input.repository, input.product, input.port);
   const info = await describeTable(input.client, input.table);
   const predicate = await contractPredicate(input.client, analysis, info);
-  if (predicate.valid === 'true' || predicate.rootResidual !== undefined) return undefined;
-  const name = contractConstraintName(predicate.valid);
+  if (predicate.check === 'true' || predicate.rootResidual !== undefined) return undefined;
+  const name = contractConstraintName(predicate.check);
   return {
     name,
-    sql: `alter table ${quoteTable(input.table)} add constraint ${quoteIdent(name)} check (${predicate.valid})`,
+    sql: `alter table ${quoteTable(input.table)} add constraint ${quoteIdent(name)} check (${predicate.check})`,
     notNull: analysis.fields.filter((f) => f.nullValid === false).map((f) => f.field.name),
     unchecked: predicate.residual.map((r) => r.field.field.name),
   };
