@@ -118,7 +118,7 @@ async function measureSnapshot(
   const observations = new Map<string, Observation>();
   const deferred: { key: string; run: () => Promise<Observation> }[] = [];
   const readers: { key: string; read: AggregateReader }[] = [];
-  const folded: { key: string; alias: string; measure: Extract<Measure, { kind: 'orphans' }> }[] = [];
+  const folded: { key: string; alias: string; lookup: string; measure: Extract<Measure, { kind: 'orphans' }> }[] = [];
   const keyMeasures: { key: string; fields: readonly string[]; enforced: boolean; alias: string; distinctAlias: string | undefined }[] = [];
   const keySelect = new AggregateSelect();
   const context: MeasureContext = { client, table, name, columns, select, rows: rowsAlias, nonNull, proven: provedBy ? new Set(pushedDown) : new Set(), analysis, scanned: () => scans++ };
@@ -142,7 +142,7 @@ async function measureSnapshot(
     if (measure.kind === 'orphans') {
       const lookup = await upstreamLookup(client, measure, columns.get(measure.field));
       if (lookup !== undefined) {
-        folded.push({ key, alias: select.add(`count(*) filter (where ${lookup})`), measure });
+        folded.push({ key, alias: select.add(`count(*) filter (where ${lookup})`), lookup, measure });
         continue;
       }
     }
@@ -155,8 +155,9 @@ async function measureSnapshot(
     else observations.set(key, how);
   }
   // A lookup the planner would not hash (a large upstream table, or a small work_mem) would read the
-  // upstream table again for every row: such checks run their own query instead.
-  if (folded.length > 0 && !(await everySubplanHashed(client, `select ${select.sql()} from ${name} as t`))) {
+  // upstream table again for every row: such checks run their own query instead. (Whether a subquery is
+  // hashed depends on it alone, so the plan of the lookups alone says.)
+  if (folded.length > 0 && !(await everySubplanHashed(client, `select ${folded.map((f) => `count(*) filter (where ${f.lookup})`).join(', ')} from ${name} as t`))) {
     for (const f of folded.splice(0)) {
       select.drop(f.alias);
       deferred.push({ key: f.key, run: () => orphans(client, table, f.measure, columns, context.scanned) });
