@@ -1,4 +1,4 @@
-import type { QueryOptions, SqlClient } from '../../platform/db/SqlClient.js';
+import type { QueryOptions, SqlClient, TransactionOptions } from '../../platform/db/SqlClient.js';
 import { retryTransient } from './retryTransient.js';
 import { translateDatabaseError } from './translateDatabaseError.js';
 
@@ -20,8 +20,8 @@ export function translatingClient(client: SqlClient, nested = false): SqlClient 
     location: client.location,
     query: <Row>(sql: string, params?: readonly unknown[], options?: QueryOptions) => translate(() => client.query<Row>(sql, params, options)),
     exec: (sql) => translate(() => client.exec(sql)),
-    transaction: <T>(fn: (tx: SqlClient) => Promise<T>) => {
-      const once = () => translate(() => client.transaction((tx) => fn(translatingClient(tx, true))));
+    transaction: <T>(fn: (tx: SqlClient) => Promise<T>, options?: TransactionOptions) => {
+      const once = () => translate(() => client.transaction((tx) => fn(translatingClient(tx, true)), options));
       return nested ? once() : retryTransient(once);
     },
     copyFrom: (sql, source) => translate(() => client.copyFrom(sql, source)),

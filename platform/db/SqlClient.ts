@@ -5,6 +5,15 @@ export interface QueryOptions {
   readonly name?: string;
 }
 
+/** How a top-level transaction begins; a nested one (a savepoint) runs in its caller's transaction as it is. */
+export interface TransactionOptions {
+  /**
+   * `repeatable read`: every statement sees the snapshot of the first, so that several statements measuring
+   * one table agree with each other (and parallel workers share it). Default: the server's (read committed).
+   */
+  readonly isolation?: 'read committed' | 'repeatable read' | 'serializable';
+}
+
 /** Rows of a query, with the count the server reports for writes. */
 export interface SqlResult<Row> {
   readonly rows: Row[];
@@ -23,8 +32,11 @@ export interface SqlClient {
   query<Row = Record<string, unknown>>(sql: string, params?: readonly unknown[], options?: QueryOptions): Promise<SqlResult<Row>>;
   /** Runs several statements without parameters (migrations, DDL). */
   exec(sql: string): Promise<void>;
-  /** Runs `fn` in a transaction on one connection: COMMIT when it resolves, ROLLBACK when it throws. */
-  transaction<T>(fn: (tx: SqlClient) => Promise<T>): Promise<T>;
+  /**
+   * Runs `fn` in a transaction on one connection: COMMIT when it resolves, ROLLBACK when it throws. Inside a
+   * transaction, a savepoint (`options` do not apply: the caller's transaction decides what is seen).
+   */
+  transaction<T>(fn: (tx: SqlClient) => Promise<T>, options?: TransactionOptions): Promise<T>;
   /** `COPY ... FROM STDIN` fed by `source`; returns the number of rows copied. */
   copyFrom(sql: string, source: Readable | AsyncIterable<Uint8Array | string>): Promise<number>;
   /** `COPY ... TO STDOUT`, as a stream of chunks. */

@@ -57,6 +57,8 @@ function pgliteClient(db: PGliteInterface | Transaction, location: string, close
       await db.exec(sql);
     },
     async transaction<T>(fn: (tx: SqlClient) => Promise<T>): Promise<T> {
+      // Isolation options need nothing here: PGlite is one connection, and a transaction holds it, so no other
+      // writer can change what its statements see.
       if ('transaction' in db) return db.transaction((tx) => fn(pgliteClient(tx, location, async () => {})));
       // Already in a transaction: a savepoint.
       const name = `sp_${Math.random().toString(36).slice(2, 10)}`;

@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import copyStreams from 'pg-copy-streams';
-import { parseInt8, type QueryOptions, type SqlClient, type SqlResult } from './SqlClient.js';
+import { parseInt8, type QueryOptions, type SqlClient, type SqlResult, type TransactionOptions } from './SqlClient.js';
 
 const INT8 = 20;
 const types = {
@@ -36,9 +36,9 @@ function poolClient(pool: pg.Pool, location: string): SqlClient {
     async exec(sql: string) {
       await pool.query(sql);
     },
-    async transaction<T>(fn: (tx: SqlClient) => Promise<T>): Promise<T> {
+    async transaction<T>(fn: (tx: SqlClient) => Promise<T>, options?: TransactionOptions): Promise<T> {
       return withConnection(pool, async (client) => {
-        await client.query('begin');
+        await client.query(options?.isolation ? `begin isolation level ${options.isolation}` : 'begin');
         try {
           const result = await fn(connectionClient(client, location));
           await client.query('commit');

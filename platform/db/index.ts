@@ -1,4 +1,4 @@
-export type { SqlClient, SqlResult, QueryOptions } from './SqlClient.js';
+export type { SqlClient, SqlResult, QueryOptions, TransactionOptions } from './SqlClient.js';
 export { quoteIdent, quoteLiteral, quoteTable } from './SqlClient.js';
 export { createPostgresClient, redact } from './createPostgresClient.js';
 export { createPgliteClient } from './createPgliteClient.js';

@@ -1,3 +1,4 @@
+import type { ContractEnforcement } from './enforceContract.js';
 import type { PublishMode } from './publish.js';
 import type { StepKind } from './planStep.js';
 import type { ColumnLineage } from './columnLineage.js';
@@ -41,6 +42,8 @@ export interface StepSummary {
   readonly durationMs: number;
   /** How the new data was published; absent when the run failed. */
   readonly published?: PublishMode;
+  /** What the published table enforces of the contract; absent for a view, and when the run failed. */
+  readonly enforces?: ContractEnforcement;
   /** `schema.name` of the dead-letter table, when records were rejected. */
   readonly deadLetters?: string;
   readonly checks: readonly CheckOutcome[];

@@ -2,6 +2,7 @@ import { ConflictError } from '../errors.js';
 import type { RecordField } from '../contract/recordFields.js';
 import { quoteIdent, quoteLiteral, quoteTable, type SqlClient } from '../db/SqlClient.js';
 import type { TableName } from '../warehouse/portTable.js';
+import { dropEnforcement } from './enforceContract.js';
 import { applyGrants, dependentViews, dropRelation, readGrants, relationColumns, relationKind } from './relations.js';
 
 /** How a port's relation was published: new, swapped for the old one, or refilled in place (views depend on it). */
@@ -14,7 +15,9 @@ export type PublishMode = 'created' | 'swapped' | 'refilled';
  * Normally the old relation is dropped and `staging` renamed (metadata only, whatever the size), keeping the
  * old table's grants. When views depend on the old table (a downstream product's view), dropping it is not
  * possible without dropping them: the table is then refilled in place (TRUNCATE and INSERT, still one
- * transaction), which needs the same columns; if the columns changed, it refuses and names the views.
+ * transaction), which needs the same columns; if the columns changed, it refuses and names the views. Its
+ * constraints, the old contract's, are dropped first (`dropEnforcement`): the new rows answer to the new
+ * one, which the caller has the refilled table enforce again.
  */
 export async function publishTable(tx: SqlClient, staging: TableName, target: TableName): Promise<PublishMode> {
   const existing = await relationKind(tx, target);
@@ -31,6 +34,7 @@ export async function publishTable(tx: SqlClient, staging: TableName, target: Ta
     return 'swapped';
   }
   if (existing === 'table' && sameColumns(await relationColumns(tx, target), await relationColumns(tx, staging))) {
+    await dropEnforcement(tx, target);
     await tx.exec(`truncate ${quoteTable(target)}`);
     await tx.exec(`insert into ${quoteTable(target)} select * from ${quoteTable(staging)}`);
     await tx.exec(`drop table ${quoteTable(staging)}`);

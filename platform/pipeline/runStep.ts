@@ -12,9 +12,12 @@ import { loadFile } from './loadFile.js';
 import { aboveWatermark, BATCH, keepPublishedVersions, mergeBatch } from './mergeBatch.js';
 import type { PipelineObserver, StepInput, StepRunEvent } from './PipelineObserver.js';
 import { changeColumns, type StepPlan } from './planStep.js';
+import { dropEnforcement, enforceContract, renameKeys, type ContractEnforcement } from './enforceContract.js';
+import type { KeyMetrics } from '../quality/QualityReport.js';
 import { describeRelation, publishTable, publishView, type PublishMode } from './publish.js';
 import { besideTable, countRows, dropRelation, relationColumns, relationKind } from './relations.js';
 import type { CheckOutcome, RetryNote, StepSummary } from './RunSummary.js';
+import type { TableName } from '../warehouse/portTable.js';
 import { sessionSetup } from './sessionSetup.js';
 import { DEFAULT_RETRY_POLICY, RetriesExhausted, withRetries, type RetryPolicy } from './withRetries.js';
 
@@ -51,6 +54,7 @@ interface AttemptResult {
   readonly rejected: number;
   readonly checks: readonly CheckOutcome[];
   readonly published?: PublishMode;
+  readonly enforced?: ContractEnforcement;
   readonly deadLetters?: string;
   readonly failure?: string;
   readonly quality?: QualityReport;
@@ -110,6 +114,7 @@ export async function runStep(context: StepContext, plan: StepPlan): Promise<Ste
       retries,
       durationMs: performance.now() - started,
       ...(value.published ? { published: value.published } : {}),
+      ...(value.enforced ? { enforces: value.enforced } : {}),
       ...(value.deadLetters ? { deadLetters: value.deadLetters } : {}),
       checks: value.checks,
       ...(value.quality ? { quality: { score: value.quality.score.score, grade: value.quality.score.grade } } : {}),
@@ -155,9 +160,15 @@ async function attempt(tx: SqlClient, context: StepContext, plan: StepPlan, runI
   await dropRelation(tx, plan.staging);
 
   const built = await build(tx, plan, context.fullRefresh);
+  const table = built.relationKind === 'table';
   // Statistics now, not whenever autovacuum comes by (PGlite has none): without them a fresh table looks empty
   // to the planner, and the audit's queries and downstream transforms nest loops over thousands of rows.
-  if (built.relationKind === 'table') await tx.exec(`analyze ${quoteTable(plan.staging)}`);
+  if (table) await tx.exec(`analyze ${quoteTable(plan.staging)}`);
+  const enforce = (on: TableName, keys?: readonly KeyMetrics[]) =>
+    enforceContract(tx, { repository: context.repository, product: plan.product.id, port: plan.port, table: on, ...(keys ? { keys } : {}) });
+  // The contract's constraints first: rows that keep them (the usual case) pay one pass for both, since the
+  // audit then trusts them instead of evaluating the contract on every row and counting the keys.
+  let enforced = table ? await enforce(plan.staging) : undefined;
   const report = await context.audit({ tx, repository: context.repository, plan, relation: plan.staging, relationKind: built.relationKind, runId, loadRejected: built.loadRejected });
   const failure = report.failure;
   const common = {
@@ -173,17 +184,25 @@ async function attempt(tx: SqlClient, context: StepContext, plan: StepPlan, runI
     return { ...common, status: 'failed', rowsOut: await publishedRows(tx, plan), failure };
   }
 
+  // A published version that an incremental or CDC step keeps for a key whose new version was rejected
+  // answers to the contract it was published under, which may not be this one: it goes in unconstrained.
+  if (enforced && built.afterAudit && report.rejected > 0) await dropEnforcement(tx, plan.staging);
   await built.afterAudit?.(tx);
+  // Rows removed (or kept back) since, or something did not hold: what failed may hold now.
+  if (enforced && (report.rejected > 0 || enforced.skipped.length > 0)) enforced = await enforce(plan.staging, report.quality?.keys);
   let published: PublishMode;
   if (built.relationKind === 'view') {
     await dropRelation(tx, plan.staging);
     published = await publishView(tx, plan.sql!.compiled, plan.target);
   } else {
     published = await publishTable(tx, plan.staging, plan.target);
+    // Renamed into place, the keys take the published table's names; refilled in place, the table drops
+    // the old contract's constraints and takes the new one's.
+    if (enforced) enforced = published === 'refilled' ? await enforce(plan.target, report.quality?.keys) : await renameKeys(tx, enforced, plan.target);
   }
   await built.onPublish?.(tx);
   await describeRelation(tx, plan.target, built.relationKind, plan.product.manifest.outputs.find((o) => o.port === plan.port)?.description ?? plan.product.manifest.description, plan.shape.fields);
-  return { ...common, status: 'completed', rowsOut: await publishedRows(tx, plan), published };
+  return { ...common, status: 'completed', rowsOut: await publishedRows(tx, plan), published, ...(enforced ? { enforced } : {}) };
 }
 
 /** Builds the port into `plan.staging` (a table, or a view for view steps). */

@@ -10,6 +10,8 @@ export interface ContractConstraint {
   readonly name: string;
   /** `alter table ... add constraint <name> check (...)`: every field SQL can decide. */
   readonly sql: string;
+  /** The constraint's expression alone, the `check (...)` of `sql`. */
+  readonly check: string;
   /** Fields that may never be null (required, and null not admitted): candidates for NOT NULL. */
   readonly notNull: readonly string[];
   /** Fields Ajv alone can check; the constraint says nothing of them. */
@@ -17,20 +19,21 @@ export interface ContractConstraint {
 }
 
 /**
- * The CHECK constraint that makes `table` enforce what SQL can decide of its port's contract, for a pipeline
- * to add to a published table (after the audit, whose rejects it leaves out): later data tests find the
- * constraint validated and count no row against it (`method.provedBy`), so they cost little more than
- * the metrics. Undefined when SQL decides nothing of the contract, or the records as a whole need Ajv.
+ * The CHECK constraint that makes `table` enforce what SQL can decide of its port's contract, which a
+ * pipeline adds to the table it publishes (`enforceContract`, after the audit removed the rejects): later
+ * data tests find the constraint validated and count no row against it (`method.provedBy`), so they cost
+ * little more than the metrics. Undefined when SQL decides nothing of the contract, or the records as a whole need Ajv.
  */
 export async function contractConstraint(input: Pick<AssessPortInput, 'repository' | 'product' | 'port'> & { client: SqlClient; table: TableName }): Promise<ContractConstraint | undefined> {
   const { analysis } = portContract(input.repository, input.product, input.port);
   const info = await describeTable(input.client, input.table);
   const predicate = await contractPredicate(input.client, analysis, info);
-  if (predicate.valid === 'true' || predicate.rootResidual !== undefined) return undefined;
-  const name = contractConstraintName(predicate.valid);
+  if (predicate.check === 'true' || predicate.rootResidual !== undefined) return undefined;
+  const name = contractConstraintName(predicate.check);
   return {
     name,
-    sql: `alter table ${quoteTable(input.table)} add constraint ${quoteIdent(name)} check (${predicate.valid})`,
+    sql: `alter table ${quoteTable(input.table)} add constraint ${quoteIdent(name)} check (${predicate.check})`,
+    check: predicate.check,
     notNull: analysis.fields.filter((f) => f.nullValid === false).map((f) => f.field.name),
     unchecked: predicate.residual.map((r) => r.field.field.name),
   };

@@ -15,6 +15,24 @@ export async function medianMs(runs: number, fn: () => Promise<unknown>): Promis
   return times[Math.floor(times.length / 2)]!;
 }
 
+/**
+ * Runs a baseline and a variant alternately, `runs` times each, and returns each one's median wall time in
+ * milliseconds: on a shared machine whose load drifts, both then see the same load, and their ratio means more
+ * than that of two series measured minutes apart.
+ */
+export async function pairedMedianMs(runs: number, baseline: () => Promise<unknown>, variant: () => Promise<unknown>): Promise<{ baseline: number; variant: number }> {
+  const times = { baseline: [] as number[], variant: [] as number[] };
+  for (let i = 0; i < runs; i++) {
+    for (const [key, fn] of [['baseline', baseline], ['variant', variant]] as const) {
+      const start = performance.now();
+      await fn();
+      times[key].push(performance.now() - start);
+    }
+  }
+  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+  return { baseline: median(times.baseline), variant: median(times.variant) };
+}
+
 /** Runs `node` with arguments in a child process, failing loudly on a non-zero exit. */
 export async function node(args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<string> {
   const { stdout } = await exec(process.execPath, args, { maxBuffer: 256 * 1024 * 1024, cwd: options.cwd, env: options.env ?? process.env });

@@ -37,6 +37,17 @@ export async function rowsOf(client: SqlClient, relation: string, orderBy = '1')
   return rows.map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, v instanceof Date ? v.toISOString() : v])));
 }
 
+/** A table's CHECK, primary key and unique constraints (`name type validated`) and NOT NULL columns, sorted. */
+export async function constraintsOf(client: SqlClient, table: string): Promise<{ constraints: string[]; notNull: string[] }> {
+  const constraints = await client.query<{ c: string }>(
+    `select conname || ' ' || contype::text || case when convalidated then ' validated' else ' not validated' end as c
+       from pg_constraint where conrelid = to_regclass($1) and contype in ('c', 'p', 'u') order by 1`,
+    [table],
+  );
+  const notNull = await client.query<{ name: string }>('select attname::text as name from pg_attribute where attrelid = to_regclass($1) and attnum > 0 and attnotnull and not attisdropped order by 1', [table]);
+  return { constraints: constraints.rows.map((r) => r.c), notNull: notNull.rows.map((r) => r.name) };
+}
+
 /** Drops everything a pipeline run creates, so that each test starts from an empty warehouse. */
 export async function resetWarehouse(client: SqlClient): Promise<void> {
   await client.exec('drop schema if exists bronze, silver, gold cascade');

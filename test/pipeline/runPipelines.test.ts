@@ -3,7 +3,9 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { SqlClient } from '../../platform/db/SqlClient.js';
 import { writeRepo, writeTempRepo } from '../support/fixtureRepo.js';
 import { ACCOUNT_EVENTS_CSV, ORDERS_JSONL, pipelineRepo } from './pipelineFixture.js';
-import { checksum, resetWarehouse, rowsOf, runMesh, stepOf } from './pipelineSupport.js';
+import { checksum, constraintsOf, resetWarehouse, rowsOf, runMesh, stepOf } from './pipelineSupport.js';
+import { assessPort } from '../../platform/quality/assessPort.js';
+import { loadRepository } from '../../platform/repo/loadRepository.js';
 import { openTestWarehouses } from '../support/testWarehouses.js';
 
 const warehouses = await openTestWarehouses('run');
@@ -69,6 +71,66 @@ describe.each(warehouses.cases)('mesh run on $name', ({ name, enabled, get, url 
       const dup = await client.query(`select ${key} from ${table} group by ${key} having count(*) > 1`);
       expect(dup.rows, table).toEqual([]);
     }
+  });
+
+  it.skipIf(!enabled)('publishes tables that enforce their contract, the same after every run, which mesh test then trusts', async () => {
+    const summary = await runMesh(repo.root, client);
+    const orders = stepOf(summary, 'shop.orders').enforces!;
+    expect(orders).toEqual({
+      check: expect.stringMatching(/^mesh_contract_[0-9a-f]{24}$/),
+      notNull: ['order_id', 'customer_id', 'total', 'status', 'updated_at'],
+      keys: [{ fields: ['order_id'], primary: true, constraint: 'shop_orders_pkey' }],
+      skipped: [],
+    });
+    expect(await constraintsOf(client, 'bronze.shop_orders')).toEqual({
+      constraints: [`${orders.check} c validated`, 'shop_orders_pkey p validated'].sort(),
+      notNull: ['customer_id', 'order_id', 'status', 'total', 'updated_at'],
+    });
+    // Every table step's table enforces its contract; a view cannot.
+    expect(stepOf(summary, 'shop.customers').enforces).toMatchObject({ check: expect.stringMatching(/^mesh_contract_/), keys: [{ constraint: 'shop_customers_pkey' }] });
+    expect(stepOf(summary, 'shop.accounts').enforces).toMatchObject({ keys: [{ constraint: 'shop_accounts_pkey' }], skipped: [] });
+    expect(stepOf(summary, 'shop.order_history').enforces).toMatchObject({ keys: [{ constraint: 'shop_order_history_pkey' }], skipped: [] });
+    expect(stepOf(summary, 'shop.open_orders').enforces).toBeUndefined();
+    const before = await Promise.all(PORT_TABLES.map((t) => constraintsOf(client, t)));
+
+    // Run again: swapped, refilled in place (views pin bronze.shop_orders), merged, applied; the same constraints.
+    const again = await runMesh(repo.root, client);
+    expect(stepOf(again, 'shop.orders')).toMatchObject({ published: 'refilled', enforces: orders });
+    expect(await Promise.all(PORT_TABLES.map((t) => constraintsOf(client, t)))).toEqual(before);
+
+    // mesh test evaluates nothing the table enforces, and the table refuses what its contract forbids.
+    const repository = await loadRepository(repo.root);
+    const report = await assessPort({ repository, product: 'shop.orders', port: 'orders', source: { kind: 'table', client, table: { schema: 'bronze', name: 'shop_orders' } }, deadLetter: false });
+    expect(report.method).toMatchObject({ provedBy: orders.check, streamed: 0 });
+    expect(report.keys[0]).toMatchObject({ enforced: true, duplicates: 0 });
+    await expect(client.query("insert into bronze.shop_orders (order_id, customer_id, total, status, updated_at) values ('O9', 'C1', -1, 'open', now())")).rejects.toThrow(/mesh_contract_/);
+  });
+
+  it.skipIf(!enabled)('publishes what the audit accepts even when the table cannot enforce it: a number beyond what SQL proves, duplicate keys', async () => {
+    // 1e301 is a valid total to Ajv, beyond the magnitudes SQL decides; O1 comes twice (a bronze port may publish that).
+    const lines = [...ORDERS_JSONL.split('\n'), '{"order_id": "O5", "customer_id": "C2", "total": 1e301, "status": "open", "updated_at": "2026-03-05T00:00:00Z"}', ORDERS_JSONL.split('\n')[0]!];
+    await writeRepo(repo.root, { 'products/shop/orders/orders.jsonl': lines.join('\n') });
+    const step = stepOf(await runMesh(repo.root, client, ['shop.orders']), 'shop.orders');
+    expect(step).toMatchObject({ status: 'completed', rejected: 0, rowsOut: 6 });
+    expect(step.enforces).toMatchObject({ check: null, notNull: ['order_id', 'customer_id', 'total', 'status', 'updated_at'], keys: [] });
+    expect(step.enforces!.skipped).toEqual([expect.stringMatching(/^check mesh_contract_\w+: .*violated/), 'primary key (order_id): 1 duplicate key']);
+    expect((await constraintsOf(client, 'bronze.shop_orders')).constraints).toEqual([]);
+  });
+
+  it.skipIf(!enabled)('holds a table refilled in place to the new contract, not the old one', async () => {
+    await runMesh(repo.root, client);
+    const old = stepOf(await runMesh(repo.root, client, ['shop.orders']), 'shop.orders').enforces!.check;
+    // The new contract lets totals be negative, and the new file has one: the old CHECK would refuse it.
+    const contract = JSON.parse(pipelineRepo()['contracts/shop/orders.schema.json']!) as { properties: { total: { minimum?: number } } };
+    delete contract.properties.total.minimum;
+    await writeRepo(repo.root, {
+      'contracts/shop/orders.schema.json': JSON.stringify(contract),
+      'products/shop/orders/orders.jsonl': [...ORDERS_JSONL.split('\n'), '{"order_id": "O5", "customer_id": "C2", "total": -3, "status": "open", "updated_at": "2026-03-05T00:00:00Z"}'].join('\n'),
+    });
+    const step = stepOf(await runMesh(repo.root, client, ['shop.orders']), 'shop.orders');
+    expect(step).toMatchObject({ status: 'completed', published: 'refilled', rowsOut: 5, enforces: { check: expect.stringMatching(/^mesh_contract_/), skipped: [] } });
+    expect(step.enforces!.check).not.toBe(old);
+    expect((await constraintsOf(client, 'bronze.shop_orders')).constraints).toEqual([`${step.enforces!.check} c validated`, 'shop_orders_pkey p validated'].sort());
   });
 
   it.skipIf(!enabled)('processes only rows above the watermark in an incremental table, merging on the unique key', async () => {

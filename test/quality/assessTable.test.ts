@@ -5,7 +5,7 @@ import { notRejectedSql } from '../../platform/quality/deadLetter/DeadLetterTabl
 import type { QualityReport } from '../../platform/quality/QualityReport.js';
 import { loadRepository } from '../../platform/repo/loadRepository.js';
 import type { Repository } from '../../platform/repo/Repository.js';
-import type { SqlClient } from '../../platform/db/SqlClient.js';
+import type { QueryOptions, SqlClient } from '../../platform/db/SqlClient.js';
 import { writeTempRepo } from '../support/fixtureRepo.js';
 import { openTestWarehouses } from '../support/testWarehouses.js';
 import { CUSTOMER_IDS, ORDER_FIELDS, ordersManifest, plantedOrders, qualityRepoFiles } from '../support/qualityRepo.js';
@@ -23,8 +23,26 @@ async function insert(client: SqlClient, table: string, records: readonly Record
   await client.query(`insert into ${table} select * from json_populate_recordset(null::${table}, $1::json)`, [JSON.stringify(records)]);
 }
 
+/** A client that runs `action` before the first statement `matches`, in whatever transaction it comes. */
+function beforeStatement(client: SqlClient, matches: (sql: string) => boolean, action: () => Promise<void>): SqlClient {
+  const wrap = (inner: SqlClient): SqlClient => ({
+    kind: inner.kind,
+    location: inner.location,
+    async query<Row>(sql: string, params?: readonly unknown[], options?: QueryOptions) {
+      if (matches(sql)) await action();
+      return inner.query<Row>(sql, params, options);
+    },
+    exec: (sql) => inner.exec(sql),
+    transaction: (fn, options) => inner.transaction((tx) => fn(wrap(tx)), options),
+    copyFrom: (sql, source) => inner.copyFrom(sql, source),
+    copyTo: (sql) => inner.copyTo(sql),
+    close: () => inner.close(),
+  });
+  return wrap(client);
+}
+
 // One suite, both adapters: the same planted faults must give the same report on PGlite and PostgreSQL.
-describe.each(warehouses)('assessPort on a $name table', ({ enabled, get }) => {
+describe.each(warehouses)('assessPort on a $name table', ({ name, enabled, get }) => {
   let client: SqlClient;
   let repo: Awaited<ReturnType<typeof writeTempRepo>>;
   let repository: Repository;
@@ -163,8 +181,9 @@ describe.each(warehouses)('assessPort on a $name table', ({ enabled, get }) => {
     expect(indexed.keys[0]).toMatchObject({ count: 15, distinct: 15, duplicates: 0, enforced: true });
     expect(indexed.invalid).toBe(0);
     expect(indexed.method.streamed).toBe(0);
-    // The aggregate, and the relationships and sql checks: no key scan, no stream.
-    expect(indexed.method.scans).toBe(3);
+    // No key scan, no stream: the aggregate (the relationships check looks its values up there), the values
+    // the quantity range's maximum says are out of range, examples of the missing customer, and the sql check.
+    expect(indexed.method.scans).toBe(4);
   });
 
   it.skipIf(!enabled)('takes a CHECK constraint made from the contract as proof, and the constraint enforces it', async () => {
@@ -181,10 +200,53 @@ describe.each(warehouses)('assessPort on a $name table', ({ enabled, get }) => {
     const proved = await assess({ source: { kind: 'table', client, table: { schema: 'gold', name: 'enforced' } } });
     expect(proved.method).toMatchObject({ provedBy: constraint.name, streamed: 0 });
     const reference = await assess({ source: { kind: 'table', client, table: { schema: 'gold', name: 'indexed' } } });
+    // The constraint confines status to the contract's enum: the check looks for 'returned' alone, and finds it.
+    expect(proved.checks.find((c) => c.name === 'accepted_values_status')).toMatchObject({ status: 'failed', observed: 1 });
     const { method: _a, source: _b, deadLetter: _c, ...rest } = proved;
     const { method: _d, source: _e, deadLetter: _f, ...expected } = reference;
     expect(rest).toEqual(expected);
     await expect(client.query(`insert into gold.enforced select * from gold.shop_orders where order_id = 'SO-12'`)).rejects.toThrow(/mesh_contract_/);
+  });
+
+  it.skipIf(!enabled)('looks a relationships check up in the aggregate scan when the upstream values hash, in a query of its own otherwise', async () => {
+    const table = { schema: 'gold', name: 'indexed' };
+    const folded = await assess({ source: { kind: 'table', client, table } });
+    // 5,000 more customers in 64 kB of work_mem: the planner would not hash them, so the check runs apart.
+    const apart = await client
+      .transaction(async (tx) => {
+        await tx.exec(`set local work_mem = '64kB'; insert into silver.shop_customers select 'X-' || i, 'x' from generate_series(1, 5000) i`);
+        const report = await assess({ source: { kind: 'table', client: tx, table } });
+        throw Object.assign(new Error('rollback'), { report });
+      })
+      .catch((error: { report?: QualityReport }) => error.report!);
+    // The count of missing customers is a query of its own.
+    expect(folded.method.scans).toBe(4);
+    expect(apart.method.scans).toBe(5);
+    const relationships = (r: QualityReport) => r.checks.find((c) => c.name === 'relationships_customer_id');
+    expect(relationships(folded)).toMatchObject({ status: 'failed', observed: 1, examples: ['C-999'] });
+    expect(relationships(apart)).toEqual(relationships(folded));
+  });
+
+  it.skipIf(!enabled || name !== 'PostgreSQL')('measures one snapshot: rows committed during the test are in none of its counts', async () => {
+    const seen = await writeTempRepo(qualityRepoFiles({ ordersManifest: ordersManifest('  - { check: sql, name: rows_seen, query: "select count(*) from {table}", min: 0 }\n') }));
+    try {
+      const seenRepository = await loadRepository(seen.root);
+      await client.exec('create table gold.changing as select * from gold.shop_orders');
+      // Right after the aggregate scan, another session commits an invalid row (a negative total).
+      let inserted = false;
+      const writer = client;
+      const intercepted = beforeStatement(client, (sql) => !inserted && sql.includes('count(distinct'), async () => {
+        inserted = true;
+        await writer.exec(`insert into gold.changing select 'SO-999999', customer_id, status, -1, quantity, currency, customer_email, ordered_at, updated_at, country, discount, gift from gold.shop_orders limit 1`);
+      });
+      const changing = await assessPort({ repository: seenRepository, product: 'shop.orders', port: 'orders', source: { kind: 'table', client: intercepted, table: { schema: 'gold', name: 'changing' } }, now: NOW });
+      expect(inserted).toBe(true);
+      expect({ records: changing.records, invalid: changing.invalid, letters: changing.deadLetter?.count }).toEqual({ records: 22, invalid: 6, letters: 6 });
+      expect(changing.checks.find((c) => c.name === 'rows_seen')!.observed).toBe(22);
+      expect((await client.query<{ n: number }>('select count(*) as n from gold.changing')).rows[0]!.n).toBe(23);
+    } finally {
+      await seen.cleanup();
+    }
   });
 
   it.skipIf(!enabled)('rejects every row of a closed contract that has an extra column, but not the platform columns', async () => {

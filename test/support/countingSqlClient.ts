@@ -48,10 +48,10 @@ function wrap(client: SqlClient, counts: { total: number; byText: Map<string, nu
       count(sql);
       return client.exec(sql);
     },
-    transaction(fn) {
+    transaction(fn, options) {
       count('begin');
       count('commit');
-      return client.transaction((tx) => fn(wrap(tx, counts)));
+      return client.transaction((tx) => fn(wrap(tx, counts)), options);
     },
     copyFrom(sql, source) {
       count(sql);

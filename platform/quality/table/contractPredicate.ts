@@ -12,6 +12,14 @@ export interface ContractPredicate {
   /** True for a row SQL proves valid (`coalesce(... , false)`: never null); `true` when nothing to check. */
   readonly valid: string;
   /**
+   * The same predicate as a CHECK constraint: the parts' plain conjunction. Each part is true or false for
+   * every row, never null (`fieldPredicate`; the soundness test holds it to that), so the constraint
+   * admits exactly the rows `valid` is true for; without `coalesce`, the planner can also reason with it
+   * (`constraint_exclusion` turns a query for rows it excludes into an empty result). `true` when nothing
+   * to check.
+   */
+  readonly check: string;
+  /**
    * The conjuncts of `valid`, one per field (and `false` for columns a closed contract forbids): counted one
    * by one in the aggregate scan, so that the rows to stream can be selected by the few that fail.
    */
@@ -52,7 +60,7 @@ export async function contractPredicate(client: SqlClient, analysis: ContractAna
     }
   }
   if (extra.length > 0 && analysis.others === 'none') parts.push({ field: '(extra columns)', sql: 'false' }); // a closed contract rejects every row
-  return { valid: allOf(parts), parts, pushedDown, residual, rootResidual, extra, missing };
+  return { valid: allOf(parts), check: parts.length === 0 ? 'true' : parts.map((p) => p.sql).join(' and '), parts, pushedDown, residual, rootResidual, extra, missing };
 }
 
 /** The conjunction of predicates as one never-null condition; `true` for none. */
@@ -61,7 +69,8 @@ export function allOf(parts: readonly { readonly sql: string }[]): string {
 }
 
 /**
- * The name of the CHECK constraint that holds exactly `predicate`: `mesh_contract_` and a hash of its text.
+ * The name of the CHECK constraint that holds exactly `predicate` (`ContractPredicate.check`): `mesh_contract_`
+ * and a hash of its text.
  * A validated constraint of that name proves every row valid against what SQL decides of the contract, so a
  * data test need not evaluate it; any change to the contract or to the columns changes the predicate, hence
  * the name, and an old constraint no longer counts. Constraints so named belong to the platform.

@@ -42,6 +42,11 @@ const KINDS: Record<string, ColumnKind> = {
   jsonb: 'json',
 };
 
+/** The kind of a column of base type `typname` (`int8`, `text`...). */
+export function columnKind(typname: string): ColumnKind {
+  return KINDS[typname] ?? 'other';
+}
+
 /** Reads a table's columns (domains by their base type), unique indexes and the server settings text checks rely on. */
 export async function describeTable(client: SqlClient, table: TableName): Promise<TableInfo> {
   const name = quoteTable(table);
@@ -75,7 +80,7 @@ export async function describeTable(client: SqlClient, table: TableName): Promis
     "select current_setting('server_encoding') = 'UTF8' and current_setting('standard_conforming_strings') = 'on' as ok",
   );
   return {
-    columns: columns.map((c) => ({ name: c.name, type: c.type, kind: KINDS[c.base] ?? 'other', notNull: c.notNull })),
+    columns: columns.map((c) => ({ name: c.name, type: c.type, kind: columnKind(c.base), notNull: c.notNull })),
     uniqueIndexes: indexes.map((i) => i.cols),
     hasCtid: relkind === 'r' || relkind === 'm',
     textPushdown: settings[0]?.ok === true,
