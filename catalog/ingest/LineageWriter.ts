@@ -1,5 +1,6 @@
 import { TransientError } from '../../platform/errors.js';
 import type { CatalogStore } from '../store/CatalogStore.js';
+import { KnownLineage } from './KnownLineage.js';
 import { IngestBatch, type EventOutcome, type IngestRequest } from './IngestBatch.js';
 
 export interface LineageWriterOptions {
@@ -37,6 +38,8 @@ export class LineageWriter {
   private readonly maxBatchEvents: number;
   private readonly concurrency: number;
   private readonly maxQueuedEvents: number;
+  /** Lineage rows known to be stored, so that repeated jobs, datasets, fields and edges are not sent again. */
+  readonly known = new KnownLineage();
 
   constructor(
     private readonly store: Pick<CatalogStore, 'ingestLineage'>,
@@ -89,7 +92,7 @@ export class LineageWriter {
   }
 
   private async flush(taken: readonly Pending[]): Promise<void> {
-    const batch = new IngestBatch();
+    const batch = new IngestBatch(this.known);
     for (const pending of taken) batch.add(pending.request);
     try {
       const stored = await this.store.ingestLineage(batch);

@@ -1,5 +1,7 @@
-import type { IngestBatch } from '../ingest/IngestBatch.js';
-import { retryTransient } from './retryTransient.js';
+import { Readable } from 'node:stream';
+import type { DerivedRows, IngestBatch } from '../ingest/IngestBatch.js';
+import { ConflictError } from '../../platform/errors.js';
+import { sqlStateOf } from './translateDatabaseError.js';
 import type { SqlClient } from '../../platform/db/SqlClient.js';
 
 /**
@@ -38,28 +40,20 @@ const runFacets = mergedFacets('r');
 const runWins = `(excluded.state_rank, excluded.state_stamp collate "C") > (r.state_rank, r.state_stamp collate "C")`;
 
 /**
- * Stores a batch of OpenLineage events in one statement, hence one round trip and one atomic write: the raw
- * events (skipping hashes already stored), then the merged nodes, edges and runs, and one audit row per request
- * that stored anything. Every derived write keeps the greatest stamp (see migration 0001), so replaying events,
- * in any order, changes nothing more; a row the merge would not change is not written. Rows are inserted in key
- * order, so that concurrent batches lock shared rows in the same order. The one parameter is the batch as JSON
- * (`IngestBatch.toJson`), parsed once when bound and read in place (a CTE would copy it, to disk when large);
- * facets that stand whole in an event are read from it by path (`#>` walks without copying on the way).
+ * Derives the catalog's rows from the events a transaction has just copied into `lineage_events`: the merged
+ * nodes, edges and runs, and one audit row per request that stored anything. Every derived write keeps the
+ * greatest stamp (see migration 0001), so replaying events, in any order, changes nothing more; a row the merge
+ * would not change is not written. Rows are inserted in key order, so that concurrent batches lock shared rows
+ * in the same order. The one parameter is `IngestBatch.derivedJson`, parsed once when bound and read in place;
+ * facets that stand whole in an event are read from that event's stored payload by path (`#>`), not sent twice.
  */
-export const INGEST_SQL = /* sql */ `
-with ev as (
-  insert into lineage_events (event_hash, kind, event_type, event_time, run_id, job_key, dataset_key, producer, payload, received_by)
-  select decode(e.hash, 'hex'), e.kind, e.type, e.at, e.run, e.job, e.dataset, e.producer, e.payload, e.team
-  from jsonb_to_recordset($1::jsonb -> 'events')
-    as e(hash text, kind text, type text, at timestamptz, run uuid, job text, dataset text, producer text, payload jsonb, team text)
-  on conflict (event_hash) do nothing
-  returning encode(event_hash, 'hex') as hash
-),
-node_rows as (
+export const DERIVE_SQL = /* sql */ `
+with node_rows as (
   insert into lineage_nodes as n (key, kind, namespace, name, field, dataset_key, facets, facet_stamps)
-  select x.key, x.kind, x.namespace, x.name, x.field, x.dataset, coalesce(x.facets, $1::jsonb #> x.path), x.stamps
+  select x.key, x.kind, x.namespace, x.name, x.field, x.dataset, coalesce(x.facets, e.payload #> x.path), x.stamps
   from jsonb_to_recordset($1::jsonb -> 'nodes')
-    as x(key text, kind text, namespace text, name text, field text, dataset text, facets jsonb, path text[], stamps jsonb)
+    as x(key text, kind text, namespace text, name text, field text, dataset text, facets jsonb, event text, path text[], stamps jsonb)
+  left join lineage_events e on x.event is not null and e.event_hash = decode(x.event, 'hex')
   order by x.key
   on conflict (key) do update set
     facets = ${nodeFacets.facets},
@@ -90,11 +84,12 @@ run_rows as (
   insert into runs as r (run_id, job_key, state, state_rank, state_stamp, state_time, started_at, ended_at, error_message,
                          first_event_at, last_event_at, parent_run_id, nominal_start, nominal_end, facets, facet_stamps)
   select x.id, x.job, x.state, x.rank, x.stamp, x."stateTime", x."startedAt", x."endedAt", x."errorMessage",
-         x."firstEventAt", x."lastEventAt", x."parentRunId", x."nominalStart", x."nominalEnd", coalesce(x.facets, $1::jsonb #> x.path), x.stamps
+         x."firstEventAt", x."lastEventAt", x."parentRunId", x."nominalStart", x."nominalEnd", coalesce(x.facets, e.payload #> x.path), x.stamps
   from jsonb_to_recordset($1::jsonb -> 'runs')
     as x(id uuid, job text, state text, rank smallint, stamp text, "stateTime" timestamptz, "startedAt" timestamptz,
          "endedAt" timestamptz, "errorMessage" text, "firstEventAt" timestamptz, "lastEventAt" timestamptz,
-         "parentRunId" uuid, "nominalStart" timestamptz, "nominalEnd" timestamptz, facets jsonb, path text[], stamps jsonb)
+         "parentRunId" uuid, "nominalStart" timestamptz, "nominalEnd" timestamptz, facets jsonb, event text, path text[], stamps jsonb)
+  left join lineage_events e on x.event is not null and e.event_hash = decode(x.event, 'hex')
   order by x.id
   on conflict (run_id) do update set
     state         = case when ${runWins} then excluded.state else r.state end,
@@ -124,22 +119,53 @@ run_rows as (
 ),
 audit_rows as (
   insert into audit_log (team, token_id, principal, action, target, detail)
-  select q.team, q.token, q.principal, 'lineage.ingest', q.target, jsonb_build_object('events', q.events, 'stored', s.stored)
-  from jsonb_to_recordset($1::jsonb -> 'requests') as q(idx int, team text, token bigint, principal text, target text, events int)
-  join (
-    select e.request, count(*)::int as stored
-    from jsonb_to_recordset($1::jsonb -> 'events') as e(hash text, request int)
-    join ev on ev.hash = e.hash
-    group by e.request
-  ) s on s.request = q.idx
+  select q.team, q.token, q.principal, 'lineage.ingest', q.target, jsonb_build_object('events', q.events, 'stored', q.stored)
+  from jsonb_to_recordset($1::jsonb -> 'requests') as q(team text, token bigint, principal text, target text, events int, stored int)
   returning 1
 )
-select coalesce((select array_agg(hash) from ev), '{}') as stored`;
+select (select count(*) from node_rows) + (select count(*) from bare_node_rows) + (select count(*) from edge_rows)
+     + (select count(*) from run_rows) + (select count(*) from audit_rows) as written`;
 
-/** Runs the ingestion statement for a batch; returns the hashes it stored (the others were duplicates). */
-export async function ingestLineage(executor: SqlClient, batch: IngestBatch): Promise<Set<string>> {
-  const json = batch.toJson();
-  // A single statement commits or fails as a whole; a deadlock with a concurrent batch is retried.
-  const { rows } = await retryTransient(() => executor.query<{ stored: string[] }>(INGEST_SQL, [json], { name: 'mesh_ingest_lineage_v3' }));
-  return new Set(rows[0]?.stored ?? []);
+const COPY_EVENTS = 'copy lineage_events (event_hash, kind, event_type, event_time, run_id, job_key, dataset_key, producer, payload, received_by) from stdin';
+
+/** Attempts of an ingestion whose new events a concurrent writer stored first (unique violation on the hash). */
+const RACE_ATTEMPTS = 4;
+
+/**
+ * Stores a batch of OpenLineage events in one transaction, which commits or stores nothing: finds which of its
+ * events are stored already (duplicates change nothing), copies the others into `lineage_events` with `COPY`
+ * (several times cheaper per event than an `INSERT` from a parameter), and derives their rows (`DERIVE_SQL`).
+ * Returns the hashes it stored. Two writers storing the same new event at once: the second one's `COPY` waits
+ * for the first to commit and then fails on the unique hash; the transaction runs again and finds the event stored.
+ */
+export async function ingestLineage(sql: SqlClient, batch: IngestBatch): Promise<Set<string>> {
+  for (let attempt = 1; ; attempt++) {
+    let derived: DerivedRows | undefined;
+    try {
+      const stored = await sql.transaction(async (tx) => {
+        const hashes = batch.hashes();
+        const { rows } = await tx.query<{ hash: string }>(
+          "select encode(event_hash, 'hex') as hash from lineage_events where event_hash in (select decode(h, 'hex') from unnest($1::text[]) as h)",
+          [hashes],
+          { name: 'mesh_stored_events_v1' },
+        );
+        const known = new Set(rows.map((r) => r.hash));
+        const stored = new Set(hashes.filter((h) => !known.has(h)));
+        if (stored.size === 0) return stored;
+        await tx.copyFrom(COPY_EVENTS, Readable.from([batch.copyRows(stored)]));
+        derived = batch.derivedRows(stored);
+        await tx.query(DERIVE_SQL, [batch.derivedJson(stored, derived)], { name: 'mesh_derive_lineage_v1' });
+        return stored;
+      });
+      if (derived) batch.known?.remember(derived);
+      return stored;
+    } catch (error) {
+      if (attempt >= RACE_ATTEMPTS || !(error instanceof ConflictError) || sqlStateOf(error) !== '23505' || constraintOf(error) !== 'lineage_events_hash') throw error;
+    }
+  }
+}
+
+function constraintOf(error: ConflictError): string | undefined {
+  const constraint = (error.cause as { constraint?: unknown } | undefined)?.constraint;
+  return typeof constraint === 'string' ? constraint : undefined;
 }

@@ -163,15 +163,44 @@ describe('merging', () => {
     const complete = checker.check(runEvent({ runId, eventType: 'COMPLETE', eventTime: '2026-11-26T10:05:00Z' }));
     const batch = new IngestBatch();
     batch.add({ principal: { kind: 'direct', name: 't' }, target: 'batch', events: [complete, start, complete] });
-    const document = JSON.parse(batch.toJson());
-    expect(document.events).toHaveLength(2);
+    expect(batch.hashes()).toEqual([complete.hash, start.hash]);
+    const stored = new Set(batch.hashes());
+    expect(batch.copyRows(stored).split('\n').filter(Boolean)).toHaveLength(2);
+    const document = JSON.parse(batch.derivedJson(stored));
     expect(document.runs).toHaveLength(1);
     expect(document.runs[0]).toMatchObject({ state: 'COMPLETE', startedAt: '2026-11-26T10:00:00.000Z', endedAt: '2026-11-26T10:05:00.000Z' });
     expect(new Set(document.nodes.map((n: { key: string }) => n.key)).size).toBe(document.nodes.length);
+    expect(document.requests).toEqual([{ team: null, token: null, principal: 'direct:t', target: 'batch', events: 3, stored: 2 }]);
     expect(batch.outcomes(new Set([complete.hash]))).toEqual([['stored', 'duplicate', 'duplicate']]);
   });
 
-  it('sends facets that stand whole in one event as their path into it, and merged ones inline', () => {
+  it('derives rows from the events stored now only: a duplicate derived its rows when it was stored', () => {
+    const runId = uuidFor('dup-derive');
+    const start = checker.check(runEvent({ runId, eventType: 'START', eventTime: '2026-11-26T10:00:00Z' }));
+    const complete = checker.check(runEvent({ runId, eventType: 'COMPLETE', eventTime: '2026-11-26T10:05:00Z' }));
+    const batch = new IngestBatch();
+    batch.add({ principal: { kind: 'direct', name: 't' }, target: 'batch', events: [start, complete] });
+    const onlyComplete = new Set([complete.hash]);
+    expect(batch.copyRows(onlyComplete)).toContain(`\\\\x${complete.hash}\t`);
+    expect(batch.copyRows(onlyComplete)).not.toContain(start.hash);
+    const document = JSON.parse(batch.derivedJson(onlyComplete));
+    expect(document.runs).toEqual([expect.objectContaining({ state: 'COMPLETE', startedAt: null, event: complete.hash })]);
+    expect(JSON.parse(batch.derivedJson(new Set()))).toMatchObject({ nodes: [], bare: [], edges: [], runs: [], requests: [] });
+  });
+
+  it('writes COPY text rows that escape what COPY would read as a separator, and \\N for nulls', () => {
+    const event = checker.check({ ...runEvent({ runId: uuidFor('copy-escape'), job: { namespace: 'mesh', name: 'tab\there\\and\nline' } }) });
+    const batch = new IngestBatch();
+    batch.add({ principal: { kind: 'direct', name: 't' }, target: 'batch', events: [event] });
+    const row = batch.copyRows(new Set([event.hash]));
+    expect(row.endsWith('\n')).toBe(true);
+    const fields = row.slice(0, -1).split('\t');
+    expect(fields).toHaveLength(10);
+    const unescape = (f: string) => (f === '\\N' ? null : f.replace(/\\(.)/g, (_, c: string) => ({ t: '\t', n: '\n', r: '\r' })[c] ?? c));
+    expect(fields.map(unescape)).toEqual([`\\x${event.hash}`, 'run', 'START', event.eventTime, event.runId, event.jobKey, null, event.producer, event.text, null]);
+  });
+
+  it('sends facets that stand whole in one stored event as its hash and their path into it, and merged ones inline', () => {
     const runId = uuidFor('paths');
     const dataset = { namespace: 'pg://paths', name: 'd' };
     const first = checker.check(runEvent({ runId, eventType: 'START', eventTime: '2026-11-26T10:00:00Z', outputs: [dataset] }));
@@ -179,14 +208,15 @@ describe('merging', () => {
     const second = checker.check(runEvent({ runId, eventType: 'COMPLETE', eventTime: '2026-11-26T10:05:00Z', inputs: [dataset], outputs: [] }));
     const batch = new IngestBatch();
     batch.add({ principal: { kind: 'direct', name: 't' }, target: 'batch', events: [first, second] });
-    const document = JSON.parse(batch.toJson());
-    const pointed = (path: string[]) => path.slice(0, -1).reduce((value, step) => value[step], document).facets;
+    const document = JSON.parse(batch.derivedJson(new Set(batch.hashes())));
+    const pointed = (event: string, path: string[]) => path.reduce((value, step) => value[step], JSON.parse(event === first.hash ? first.text : second.text));
     const job = document.nodes.find((n: { key: string }) => n.key === 'job:mesh:sales.orders');
-    expect([job.facets, job.path]).toEqual([null, ['events', '1', 'payload', 'job', 'facets']]);
-    expect(pointed(job.path)).toEqual(JSON.parse(second.text).job.facets);
+    expect([job.facets, job.event, job.path]).toEqual([null, second.hash, ['job', 'facets']]);
+    expect(pointed(job.event, job.path)).toEqual(JSON.parse(second.text).job.facets);
     const merged = document.nodes.find((n: { key: string }) => n.key === 'dataset:pg://paths:d');
     expect([Object.keys(merged.facets).sort(), merged.path]).toEqual([['columnLineage', 'dataSource', 'schema'], null]);
     expect(merged.facets.dataSource).toEqual(JSON.parse(second.text).inputs[0].facets.dataSource);
-    expect(document.runs[0].path).toEqual(['events', '1', 'payload', 'run', 'facets']);
+    expect([document.runs[0].event, document.runs[0].path]).toEqual([second.hash, ['run', 'facets']]);
   });
+
 });
