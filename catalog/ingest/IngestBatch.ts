@@ -121,23 +121,67 @@ export class IngestBatch {
     const located = (facets: Record<string, unknown>, source: FacetSource | undefined) =>
       source !== undefined && stored.has(source.event) ? { facets: null, event: source.event, path: source.path } : { facets, event: null, path: null };
     return JSON.stringify({
-      // Nodes with facets are merged with the stored ones; bare nodes (fields, datasets named by columnLineage) only need to exist.
-      nodes: rows.nodes.filter((node) => !isEmpty(node.stamps)).map(({ facets, source, ...node }) => ({ ...node, ...located(facets, source) })),
-      bare: rows.nodes.filter((node) => isEmpty(node.stamps)).map(({ key, kind, namespace, name, field, dataset }) => ({ key, kind, namespace, name, field, dataset })),
-      edges: rows.edges,
-      runs: rows.runs.map(({ facets, source, ...run }) => ({ ...run, ...located(facets, source) })),
+      ...rowsDocument(rows, located),
       requests: this.requests
-        .map((request, idx) => ({
-          team: principalTeam(request.principal),
-          token: request.principal.kind === 'token' ? request.principal.tokenId : null,
-          principal: principalLabel(request.principal),
-          target: request.target,
-          events: request.events.length,
-          stored: perRequest[idx]!,
-        }))
+        .map((request, idx) => ({ ...requestRow(request), stored: perRequest[idx]! }))
         .filter((request) => request.stored > 0),
     });
   }
+
+  /**
+   * The one parameter of the single ingestion statement (`INGEST_SQL`), which inserts the events and derives
+   * their rows at once: every event with its JSON spliced in as received (not serialized again), the rows all
+   * of them derive (`rows`; those of a duplicate change nothing), and the requests. Facets that stand whole in
+   * an event travel as their path into this document (`["events", "<i>", "payload", ...]`, read with `#>`).
+   */
+  statementJson(rows: DerivedRows): string {
+    const events: string[] = [];
+    const position = new Map<string, number>();
+    for (const { event, request } of this.events.values()) {
+      const head = JSON.stringify({
+        hash: event.hash,
+        request,
+        kind: event.kind,
+        type: event.eventType,
+        at: event.eventTime,
+        run: event.runId,
+        job: event.jobKey,
+        dataset: event.datasetKey,
+        producer: event.producer,
+        team: principalTeam(this.requests[request]!.principal),
+      });
+      position.set(event.hash, events.length);
+      events.push(`${head.slice(0, -1)},"payload":${event.text}}`);
+    }
+    const located = (facets: Record<string, unknown>, source: FacetSource | undefined) => {
+      const at = source === undefined ? undefined : position.get(source.event);
+      return at === undefined ? { facets, path: null } : { facets: null, path: ['events', String(at), 'payload', ...source!.path] };
+    };
+    const rest = JSON.stringify({ ...rowsDocument(rows, located), requests: this.requests.map((request, idx) => ({ idx, ...requestRow(request) })) });
+    return `{"events":[${events.join(',')}],${rest.slice(1)}`;
+  }
+}
+
+type Locate = (facets: Record<string, unknown>, source: FacetSource | undefined) => object;
+
+/** Nodes with facets are merged with the stored ones; bare nodes (fields, datasets named by columnLineage) only need to exist. */
+function rowsDocument(rows: DerivedRows, located: Locate): object {
+  return {
+    nodes: rows.nodes.filter((node) => !isEmpty(node.stamps)).map(({ facets, source, ...node }) => ({ ...node, ...located(facets, source) })),
+    bare: rows.nodes.filter((node) => isEmpty(node.stamps)).map(({ key, kind, namespace, name, field, dataset }) => ({ key, kind, namespace, name, field, dataset })),
+    edges: rows.edges,
+    runs: rows.runs.map(({ facets, source, ...run }) => ({ ...run, ...located(facets, source) })),
+  };
+}
+
+function requestRow(request: IngestRequest) {
+  return {
+    team: principalTeam(request.principal),
+    token: request.principal.kind === 'token' ? request.principal.tokenId : null,
+    principal: principalLabel(request.principal),
+    target: request.target,
+    events: request.events.length,
+  };
 }
 
 /** Identity of an edge row: its primary key without `via` (always '' for observed edges). */

@@ -322,8 +322,27 @@ describe.each(CATALOG_ADAPTERS)('catalog store on $name', (adapter) => {
       });
     });
 
-    describe('lineage ingestion', () => {
+    // Both write paths: one statement per batch (small batches), and COPY plus a derivation statement (large ones).
+    describe.each([
+      { path: 'one statement', copyThreshold: Number.POSITIVE_INFINITY },
+      { path: 'COPY', copyThreshold: 0 },
+    ])('lineage ingestion ($path)', ({ copyThreshold }) => {
       const principal: Principal = { kind: 'direct', name: 'ingest' };
+      let store: CatalogStore;
+      let dropDatabase: () => Promise<void>;
+      beforeAll(async () => {
+        const created = await adapter.create();
+        dropDatabase = created.drop;
+        store = await openCatalogStore(created.config, { copyThreshold });
+      });
+      afterAll(async () => {
+        await store?.close();
+        await dropDatabase?.();
+      });
+      const tokenFor = async (team: string) => {
+        const { token } = await store.createToken(team, admin);
+        return (await store.authenticate(token))!;
+      };
 
       it('stores the same event once; the second time changes nothing at all', async () => {
         const event = runEvent({ runId: uuidFor('dup'), job: { namespace: 'mesh', name: 'dup.job' } });
