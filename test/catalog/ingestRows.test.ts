@@ -6,7 +6,7 @@ import type { RunRow, RunState } from '../../catalog/ingest/LineageRows.js';
 import { mergeFacets, mergeRunRows, RUN_STATE_RANK } from '../../catalog/ingest/mergeRows.js';
 import { InvalidContentError } from '../../catalog/errors.js';
 import { canonicalJson } from '../../catalog/util/canonicalJson.js';
-import { inspectJson } from '../../catalog/util/inspectJson.js';
+import { inspectJson, jsonTextUnstorable } from '../../catalog/util/inspectJson.js';
 import { InputError } from '../../platform/errors.js';
 import { generateEvents, runEvent, uuidFor } from '../support/lineageEvents.js';
 
@@ -30,6 +30,22 @@ describe('inspectJson', () => {
     [{ a: { b: { c: { d: 1 } } } }, [['too-deep', '/a/b/c']]],
   ])('%j', (value, expected) => {
     expect(inspectJson(value, 3).map((f) => [f.kind, f.pointer])).toEqual(expected);
+    expect(inspectJson(value, 3, { text: false }).map((f) => f.kind)).toEqual(expected.map(([kind]) => kind).filter((kind) => kind !== 'unstorable-text'));
+  });
+
+  it('finds unstorable text in serialized JSON exactly when the walk finds it in the value', () => {
+    // Strings built from the characters that matter: backslashes next to "u0000" and "ud800", NUL, both surrogate halves.
+    const piece = fc.constantFrom('a', '\\', 'u', '0000', 'd800', 'dc00', '\u0000', '\ud800', '\udc00', '\ud83c\udf89', '"', 'é');
+    const text = fc.array(piece, { maxLength: 8 }).map((parts) => parts.join(''));
+    fc.assert(
+      fc.property(fc.dictionary(text, fc.oneof(text, fc.array(text, { maxLength: 3 })), { maxKeys: 3 }), (value) => {
+        const walked = inspectJson(value, 64).some((f) => f.kind === 'unstorable-text');
+        expect(jsonTextUnstorable(JSON.stringify(value))).toBe(walked);
+      }),
+      { numRuns: 2000 },
+    );
+    expect(jsonTextUnstorable(JSON.stringify({ a: '\\u0000 is six characters' }))).toBe(false);
+    expect(jsonTextUnstorable(JSON.stringify({ a: '\\\u0000' }))).toBe(true);
   });
 });
 
