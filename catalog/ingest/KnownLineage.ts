@@ -1,8 +1,8 @@
 import type { DerivedRows } from './IngestBatch.js';
 import { edgeId } from './IngestBatch.js';
 
-/** Most nodes and edges remembered; past it, the memory starts again empty (default 500,000). */
-const DEFAULT_LIMIT = 500_000;
+/** Most nodes, and most edges, remembered (each some 100 bytes); past it, that memory starts again empty. */
+const DEFAULT_LIMIT = 200_000;
 
 /**
  * What this process knows to be stored already: lineage nodes (which are never deleted) and observed edges
