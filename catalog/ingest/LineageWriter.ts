@@ -7,8 +7,8 @@ export interface LineageWriterOptions {
   /** Most events written by one statement (default 2,000). A request is never split. */
   readonly maxBatchEvents?: number;
   /**
-   * Statements in flight at once (default 1). More lets a PostgreSQL server overlap the commits (each waits for
-   * its WAL flush) of several batches; PGlite runs one statement at a time anyway.
+   * Writes in flight at once (default 1; `CatalogServer` uses 2 on PostgreSQL). More lets a PostgreSQL server
+   * overlap the commits (each waits for its WAL flush) of several batches; PGlite runs one statement at a time.
    */
   readonly concurrency?: number;
   /** Most events waiting; beyond, new requests are refused with a retryable error (default 100,000). */
