@@ -1,13 +1,14 @@
 import { TransientError } from '../../platform/errors.js';
 import type { CatalogStore } from '../store/CatalogStore.js';
+import { KnownLineage } from './KnownLineage.js';
 import { IngestBatch, type EventOutcome, type IngestRequest } from './IngestBatch.js';
 
 export interface LineageWriterOptions {
   /** Most events written by one statement (default 2,000). A request is never split. */
   readonly maxBatchEvents?: number;
   /**
-   * Statements in flight at once (default 1). More lets a PostgreSQL server overlap the commits (each waits for
-   * its WAL flush) of several batches; PGlite runs one statement at a time anyway.
+   * Writes in flight at once (default 1; `CatalogServer` uses 2 on PostgreSQL). More lets a PostgreSQL server
+   * overlap the commits (each waits for its WAL flush) of several batches; PGlite runs one statement at a time.
    */
   readonly concurrency?: number;
   /** Most events waiting; beyond, new requests are refused with a retryable error (default 100,000). */
@@ -37,6 +38,8 @@ export class LineageWriter {
   private readonly maxBatchEvents: number;
   private readonly concurrency: number;
   private readonly maxQueuedEvents: number;
+  /** Lineage rows known to be stored, so that repeated jobs, datasets, fields and edges are not sent again. */
+  readonly known = new KnownLineage();
 
   constructor(
     private readonly store: Pick<CatalogStore, 'ingestLineage'>,
@@ -89,7 +92,7 @@ export class LineageWriter {
   }
 
   private async flush(taken: readonly Pending[]): Promise<void> {
-    const batch = new IngestBatch();
+    const batch = new IngestBatch(this.known);
     for (const pending of taken) batch.add(pending.request);
     try {
       const stored = await this.store.ingestLineage(batch);

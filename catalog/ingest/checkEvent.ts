@@ -2,7 +2,7 @@ import { InputError } from '../../platform/errors.js';
 import { OpenLineageValidator, vendoredSpecDir } from '../../platform/lineage/OpenLineageValidator.js';
 import { isObject } from '../../platform/util/guards.js';
 import { sha256Hex } from '../util/canonicalJson.js';
-import { inspectJson } from '../util/inspectJson.js';
+import { inspectJson, jsonTextUnstorable } from '../util/inspectJson.js';
 import { InvalidContentError, type Violation } from '../errors.js';
 import type { NormalizedEvent } from './LineageRows.js';
 import { normalizeEvent } from './normalizeEvent.js';
@@ -30,13 +30,15 @@ export class EventChecker {
     if (!isObject(value)) {
       throw new InputError(`an OpenLineage event is a JSON object, not ${Array.isArray(value) ? 'an array' : value === null ? 'null' : `a ${typeof value}`}`);
     }
-    const findings = inspectJson(value, MAX_EVENT_DEPTH);
-    if (findings.length > 0) throw refused(findings);
-    const violations = this.validator.validate(value);
-    if (violations.length > 0) throw refused(violations);
+    // Depth and keys first (what could hurt the code that reads further); the text of strings is checked once
+    // on the serialized event below, and only a finding walks the value again, for every finding with its pointer.
+    if (inspectJson(value, MAX_EVENT_DEPTH, { text: false }).length > 0) throw refused(inspectJson(value, MAX_EVENT_DEPTH));
     // The event's identity: the sha-256 of its JSON as received, re-serialized (insignificant whitespace does
     // not count; key order does, as the producer wrote it). The same text is what the store keeps.
     const text = JSON.stringify(value);
+    if (jsonTextUnstorable(text)) throw refused(inspectJson(value, MAX_EVENT_DEPTH));
+    const violations = this.validator.validate(value);
+    if (violations.length > 0) throw refused(violations);
     return normalizeEvent(value, sha256Hex(text), text);
   }
 }

@@ -38,7 +38,23 @@ function mergedSource(
   return undefined;
 }
 
+/**
+ * Whether `x`'s facets alone are the merge of `x` and `y`: every facet `y` reports, `x` reports too with a
+ * greater stamp (vacuously so when `y` reports none). The usual case: a node reported again by a later event,
+ * or named bare (without facets) beside its full report. Then the merge is `x` as it is, with nothing copied.
+ */
+function dominates(x: { facets: Record<string, unknown>; stamps: Record<string, string> }, y: { stamps: Record<string, string> }): boolean {
+  for (const key in y.stamps) {
+    if (!Object.hasOwn(y.stamps, key)) continue;
+    const stamp = x.stamps[key];
+    if (stamp === undefined || !Object.hasOwn(x.facets, key) || !(stamp > y.stamps[key]!)) return false;
+  }
+  return true;
+}
+
 export function mergeNodeRows(a: NodeRow, b: NodeRow): NodeRow {
+  if (dominates(b, a)) return b;
+  if (dominates(a, b)) return a;
   const merged = mergeFacets(a.facets, a.stamps, b.facets, b.stamps);
   return { ...a, facets: merged.facets, stamps: merged.stamps, source: mergedSource(merged.facets, a, b) };
 }

@@ -96,10 +96,12 @@ export class CatalogServer {
 
   constructor(private readonly options: CatalogServerOptions) {
     this.limits = { ...DEFAULT_BODY_LIMITS, ...options.limits };
-    // One statement at a time: requests that arrive while it runs make the next one. Overlapping statements
-    // (each waiting for its own WAL flush) split the same requests into more, smaller statements, and a
-    // statement's fixed cost is several events' worth: on two cores that was slower, one event per request.
-    this.writer = new LineageWriter(options.store, options.writer);
+    // On PostgreSQL, two writes in flight: one executes while the other waits for its commit's WAL flush, and
+    // the server parses the next requests meanwhile. Measured on two cores with the COPY path and the known-rows
+    // memory, 8 clients: +17% one event per request, +28% in batches of 500, for about the same CPU per event
+    // (with the heavier single-statement path, one at a time had been faster). PGlite runs one statement at a time.
+    const concurrency = options.writer?.concurrency ?? (options.store.sql.kind === 'postgres' ? 2 : 1);
+    this.writer = new LineageWriter(options.store, { ...options.writer, concurrency });
     this.ingestor = new LineageIngestor(EventChecker.create(options.extraFacetSchemas), this.writer);
     this.auth = new Authenticator(options.store, { authReads: options.authReads ?? false, ...(options.tokenCacheMs === undefined ? {} : { cacheMs: options.tokenCacheMs }) });
     this.http = createServer({ requestTimeout: 120_000, headersTimeout: 20_000, keepAliveTimeout: 5_000 }, (req, res) => void this.dispatch(req, res));

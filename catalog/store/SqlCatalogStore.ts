@@ -13,6 +13,8 @@ import { authenticateToken, createToken, listTokens, revokeToken } from './token
 export interface CatalogStoreOptions {
   /** The compatibility engine's diff, to store the changes between contract versions (see `ContractDiffer`). */
   readonly contractDiffer?: ContractDiffer | undefined;
+  /** Batches of at least this many distinct events are written with `COPY` (default `DEFAULT_COPY_THRESHOLD`). */
+  readonly copyThreshold?: number | undefined;
 }
 
 /** The catalog store over either adapter. */
@@ -48,7 +50,7 @@ export class SqlCatalogStore implements CatalogStore {
   }
 
   async ingestLineage(batch: IngestBatch) {
-    const stored = await ingestLineage(this.sql, batch);
+    const stored = await ingestLineage(this.sql, batch, this.options.copyThreshold);
     if (stored.size > 0) this.changed({ kind: 'lineage' });
     return stored;
   }

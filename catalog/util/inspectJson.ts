@@ -10,59 +10,65 @@ export interface JsonFinding {
 // A NUL character, or a surrogate half without its partner: PostgreSQL's text and jsonb refuse both.
 const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
-interface Frame {
-  readonly value: unknown;
-  readonly key: string;
-  readonly depth: number;
-  readonly parent: Frame | undefined;
+/**
+ * Whether JSON text (as `JSON.stringify` writes it) holds text PostgreSQL cannot store: `JSON.stringify` writes a
+ * NUL as `\u0000` and an unpaired surrogate as `\udXXX` (lower-case hex; a paired one stays as it is), and a
+ * backslash of the value as `\\`, so such an escape preceded by an even number of backslashes is one of them.
+ * One scan of the text, instead of a test of every string of the value.
+ */
+export function jsonTextUnstorable(text: string): boolean {
+  return UNSTORABLE_ESCAPE.test(text);
+}
+
+const UNSTORABLE_ESCAPE = /(?:^|[^\\])(?:\\\\)*\\u(?:0000|d[89a-f][0-9a-f]{2})/;
+
+export interface InspectOptions {
+  /** Whether to look for unstorable text in keys and strings (default true); see `jsonTextUnstorable`. */
+  readonly text?: boolean;
 }
 
 /**
  * One pass over a value received as JSON, before anything else reads it: nesting deeper than `maxDepth` (it would
  * overflow recursive code), keys named `__proto__` (prototype pollution in code that copies objects), and text
- * PostgreSQL cannot store. Iterative, it stops descending at the limit, and builds a pointer only for a finding;
- * findings come in document order, at most one per kind.
+ * PostgreSQL cannot store. It recurses at most `maxDepth` levels, allocates nothing per value, and builds a
+ * pointer only for a finding; findings come in document order, at most one per kind.
  */
-export function inspectJson(root: unknown, maxDepth: number): JsonFinding[] {
+export function inspectJson(root: unknown, maxDepth: number, options: InspectOptions = {}): JsonFinding[] {
+  const text = options.text ?? true;
   const findings: JsonFinding[] = [];
   const seen = new Set<JsonFinding['kind']>();
-  const report = (kind: JsonFinding['kind'], frame: Frame, message: string) => {
+  const path: string[] = [];
+  const report = (kind: JsonFinding['kind'], message: string) => {
     if (seen.has(kind)) return;
     seen.add(kind);
-    findings.push({ kind, pointer: pointerOf(frame), message });
+    findings.push({ kind, pointer: toPointer(path), message });
   };
-  const stack: Frame[] = [{ value: root, key: '', depth: 0, parent: undefined }];
-  while (stack.length > 0) {
-    const frame = stack.pop()!;
-    const { value } = frame;
+  const visit = (value: unknown, depth: number): void => {
     if (typeof value === 'string') {
-      if (UNSTORABLE.test(value)) report('unstorable-text', frame, 'text with a NUL character or an unpaired surrogate cannot be stored');
-      continue;
+      if (text && UNSTORABLE.test(value)) report('unstorable-text', 'text with a NUL character or an unpaired surrogate cannot be stored');
+      return;
     }
-    if (value === null || typeof value !== 'object') continue;
-    if (frame.depth >= maxDepth) {
-      report('too-deep', frame, `nesting deeper than ${maxDepth} levels`);
-      continue;
+    if (value === null || typeof value !== 'object') return;
+    if (depth >= maxDepth) {
+      report('too-deep', `nesting deeper than ${maxDepth} levels`);
+      return;
     }
-    // Children are pushed last first, so that findings come in document order.
     if (Array.isArray(value)) {
-      for (let i = value.length - 1; i >= 0; i--) stack.push({ value: value[i], key: String(i), depth: frame.depth + 1, parent: frame });
-      continue;
+      for (let i = 0; i < value.length; i++) {
+        path.push(String(i));
+        visit(value[i], depth + 1);
+        path.pop();
+      }
+      return;
     }
-    const keys = Object.keys(value);
-    for (let i = keys.length - 1; i >= 0; i--) {
-      const key = keys[i]!;
-      const child: Frame = { value: (value as Record<string, unknown>)[key], key, depth: frame.depth + 1, parent: frame };
-      if (key === '__proto__') report('unsafe-key', child, 'the key "__proto__" is not allowed');
-      else if (UNSTORABLE.test(key)) report('unstorable-text', child, 'text with a NUL character or an unpaired surrogate cannot be stored');
-      stack.push(child);
+    for (const key of Object.keys(value)) {
+      path.push(key);
+      if (key === '__proto__') report('unsafe-key', 'the key "__proto__" is not allowed');
+      else if (text && UNSTORABLE.test(key)) report('unstorable-text', 'text with a NUL character or an unpaired surrogate cannot be stored');
+      visit((value as Record<string, unknown>)[key], depth + 1);
+      path.pop();
     }
-  }
+  };
+  visit(root, 0);
   return findings;
-}
-
-function pointerOf(frame: Frame): string {
-  const segments: string[] = [];
-  for (let f: Frame | undefined = frame; f?.parent !== undefined; f = f.parent) segments.unshift(f.key);
-  return toPointer(segments);
 }

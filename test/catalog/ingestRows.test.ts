@@ -6,7 +6,7 @@ import type { RunRow, RunState } from '../../catalog/ingest/LineageRows.js';
 import { mergeFacets, mergeRunRows, RUN_STATE_RANK } from '../../catalog/ingest/mergeRows.js';
 import { InvalidContentError } from '../../catalog/errors.js';
 import { canonicalJson } from '../../catalog/util/canonicalJson.js';
-import { inspectJson } from '../../catalog/util/inspectJson.js';
+import { inspectJson, jsonTextUnstorable } from '../../catalog/util/inspectJson.js';
 import { InputError } from '../../platform/errors.js';
 import { generateEvents, runEvent, uuidFor } from '../support/lineageEvents.js';
 
@@ -30,6 +30,22 @@ describe('inspectJson', () => {
     [{ a: { b: { c: { d: 1 } } } }, [['too-deep', '/a/b/c']]],
   ])('%j', (value, expected) => {
     expect(inspectJson(value, 3).map((f) => [f.kind, f.pointer])).toEqual(expected);
+    expect(inspectJson(value, 3, { text: false }).map((f) => f.kind)).toEqual(expected.map(([kind]) => kind).filter((kind) => kind !== 'unstorable-text'));
+  });
+
+  it('finds unstorable text in serialized JSON exactly when the walk finds it in the value', () => {
+    // Strings built from the characters that matter: backslashes next to "u0000" and "ud800", NUL, both surrogate halves.
+    const piece = fc.constantFrom('a', '\\', 'u', '0000', 'd800', 'dc00', '\u0000', '\ud800', '\udc00', '\ud83c\udf89', '"', 'é');
+    const text = fc.array(piece, { maxLength: 8 }).map((parts) => parts.join(''));
+    fc.assert(
+      fc.property(fc.dictionary(text, fc.oneof(text, fc.array(text, { maxLength: 3 })), { maxKeys: 3 }), (value) => {
+        const walked = inspectJson(value, 64).some((f) => f.kind === 'unstorable-text');
+        expect(jsonTextUnstorable(JSON.stringify(value))).toBe(walked);
+      }),
+      { numRuns: 2000 },
+    );
+    expect(jsonTextUnstorable(JSON.stringify({ a: '\\u0000 is six characters' }))).toBe(false);
+    expect(jsonTextUnstorable(JSON.stringify({ a: '\\\u0000' }))).toBe(true);
   });
 });
 
@@ -163,15 +179,44 @@ describe('merging', () => {
     const complete = checker.check(runEvent({ runId, eventType: 'COMPLETE', eventTime: '2026-11-26T10:05:00Z' }));
     const batch = new IngestBatch();
     batch.add({ principal: { kind: 'direct', name: 't' }, target: 'batch', events: [complete, start, complete] });
-    const document = JSON.parse(batch.toJson());
-    expect(document.events).toHaveLength(2);
+    expect(batch.hashes()).toEqual([complete.hash, start.hash]);
+    const stored = new Set(batch.hashes());
+    expect(batch.copyRows(stored).split('\n').filter(Boolean)).toHaveLength(2);
+    const document = JSON.parse(batch.derivedJson(stored));
     expect(document.runs).toHaveLength(1);
     expect(document.runs[0]).toMatchObject({ state: 'COMPLETE', startedAt: '2026-11-26T10:00:00.000Z', endedAt: '2026-11-26T10:05:00.000Z' });
     expect(new Set(document.nodes.map((n: { key: string }) => n.key)).size).toBe(document.nodes.length);
+    expect(document.requests).toEqual([{ team: null, token: null, principal: 'direct:t', target: 'batch', events: 3, stored: 2 }]);
     expect(batch.outcomes(new Set([complete.hash]))).toEqual([['stored', 'duplicate', 'duplicate']]);
   });
 
-  it('sends facets that stand whole in one event as their path into it, and merged ones inline', () => {
+  it('derives rows from the events stored now only: a duplicate derived its rows when it was stored', () => {
+    const runId = uuidFor('dup-derive');
+    const start = checker.check(runEvent({ runId, eventType: 'START', eventTime: '2026-11-26T10:00:00Z' }));
+    const complete = checker.check(runEvent({ runId, eventType: 'COMPLETE', eventTime: '2026-11-26T10:05:00Z' }));
+    const batch = new IngestBatch();
+    batch.add({ principal: { kind: 'direct', name: 't' }, target: 'batch', events: [start, complete] });
+    const onlyComplete = new Set([complete.hash]);
+    expect(batch.copyRows(onlyComplete)).toContain(`\\\\x${complete.hash}\t`);
+    expect(batch.copyRows(onlyComplete)).not.toContain(start.hash);
+    const document = JSON.parse(batch.derivedJson(onlyComplete));
+    expect(document.runs).toEqual([expect.objectContaining({ state: 'COMPLETE', startedAt: null, event: complete.hash })]);
+    expect(JSON.parse(batch.derivedJson(new Set()))).toMatchObject({ nodes: [], bare: [], edges: [], runs: [], requests: [] });
+  });
+
+  it('writes COPY text rows that escape what COPY would read as a separator, and \\N for nulls', () => {
+    const event = checker.check({ ...runEvent({ runId: uuidFor('copy-escape'), job: { namespace: 'mesh', name: 'tab\there\\and\nline' } }) });
+    const batch = new IngestBatch();
+    batch.add({ principal: { kind: 'direct', name: 't' }, target: 'batch', events: [event] });
+    const row = batch.copyRows(new Set([event.hash]));
+    expect(row.endsWith('\n')).toBe(true);
+    const fields = row.slice(0, -1).split('\t');
+    expect(fields).toHaveLength(10);
+    const unescape = (f: string) => (f === '\\N' ? null : f.replace(/\\(.)/g, (_, c: string) => ({ t: '\t', n: '\n', r: '\r' })[c] ?? c));
+    expect(fields.map(unescape)).toEqual([`\\x${event.hash}`, 'run', 'START', event.eventTime, event.runId, event.jobKey, null, event.producer, event.text, null]);
+  });
+
+  it('sends facets that stand whole in one stored event as its hash and their path into it, and merged ones inline', () => {
     const runId = uuidFor('paths');
     const dataset = { namespace: 'pg://paths', name: 'd' };
     const first = checker.check(runEvent({ runId, eventType: 'START', eventTime: '2026-11-26T10:00:00Z', outputs: [dataset] }));
@@ -179,14 +224,15 @@ describe('merging', () => {
     const second = checker.check(runEvent({ runId, eventType: 'COMPLETE', eventTime: '2026-11-26T10:05:00Z', inputs: [dataset], outputs: [] }));
     const batch = new IngestBatch();
     batch.add({ principal: { kind: 'direct', name: 't' }, target: 'batch', events: [first, second] });
-    const document = JSON.parse(batch.toJson());
-    const pointed = (path: string[]) => path.slice(0, -1).reduce((value, step) => value[step], document).facets;
+    const document = JSON.parse(batch.derivedJson(new Set(batch.hashes())));
+    const pointed = (event: string, path: string[]) => path.reduce((value, step) => value[step], JSON.parse(event === first.hash ? first.text : second.text));
     const job = document.nodes.find((n: { key: string }) => n.key === 'job:mesh:sales.orders');
-    expect([job.facets, job.path]).toEqual([null, ['events', '1', 'payload', 'job', 'facets']]);
-    expect(pointed(job.path)).toEqual(JSON.parse(second.text).job.facets);
+    expect([job.facets, job.event, job.path]).toEqual([null, second.hash, ['job', 'facets']]);
+    expect(pointed(job.event, job.path)).toEqual(JSON.parse(second.text).job.facets);
     const merged = document.nodes.find((n: { key: string }) => n.key === 'dataset:pg://paths:d');
     expect([Object.keys(merged.facets).sort(), merged.path]).toEqual([['columnLineage', 'dataSource', 'schema'], null]);
     expect(merged.facets.dataSource).toEqual(JSON.parse(second.text).inputs[0].facets.dataSource);
-    expect(document.runs[0].path).toEqual(['events', '1', 'payload', 'run', 'facets']);
+    expect([document.runs[0].event, document.runs[0].path]).toEqual([second.hash, ['run', 'facets']]);
   });
+
 });

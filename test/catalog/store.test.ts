@@ -322,8 +322,27 @@ describe.each(CATALOG_ADAPTERS)('catalog store on $name', (adapter) => {
       });
     });
 
-    describe('lineage ingestion', () => {
+    // Both write paths: one statement per batch (small batches), and COPY plus a derivation statement (large ones).
+    describe.each([
+      { path: 'one statement', copyThreshold: Number.POSITIVE_INFINITY },
+      { path: 'COPY', copyThreshold: 0 },
+    ])('lineage ingestion ($path)', ({ copyThreshold }) => {
       const principal: Principal = { kind: 'direct', name: 'ingest' };
+      let store: CatalogStore;
+      let dropDatabase: () => Promise<void>;
+      beforeAll(async () => {
+        const created = await adapter.create();
+        dropDatabase = created.drop;
+        store = await openCatalogStore(created.config, { copyThreshold });
+      });
+      afterAll(async () => {
+        await store?.close();
+        await dropDatabase?.();
+      });
+      const tokenFor = async (team: string) => {
+        const { token } = await store.createToken(team, admin);
+        return (await store.authenticate(token))!;
+      };
 
       it('stores the same event once; the second time changes nothing at all', async () => {
         const event = runEvent({ runId: uuidFor('dup'), job: { namespace: 'mesh', name: 'dup.job' } });
@@ -472,6 +491,71 @@ describe.each(CATALOG_ADAPTERS)('catalog store on $name', (adapter) => {
           expect((await store.counts()).events).toBe(before.events + 10);
           expect((await store.sql.query('select count(*)::int as n from runs where job_key = $1', ['job:mesh:poison'])).rows).toEqual([{ n: 0 }]);
         });
+      });
+
+      it('stores an event whose names hold COPY separators (tab, newline, backslash) exactly as received', async () => {
+        const name = 'copy\tsep\\arated\nname\r.x';
+        const event = runEvent({ runId: uuidFor('copy-sep'), job: { namespace: 'mesh\\ns', name }, inputs: [{ namespace: 'pg://copy', name: 'in\\put\tx' }] });
+        const normalized = checker.check(event);
+        expect(normalized.text).toContain('\\\\');
+        const stored = await store.ingestLineage(batchOf(principal, [event]));
+        expect([...stored]).toEqual([normalized.hash]);
+        const [row] = (await store.sql.query<{ job_key: string; payload: unknown; hash: string }>(
+          "select job_key, payload, encode(event_hash, 'hex') as hash from lineage_events where run_id = $1",
+          [uuidFor('copy-sep')],
+        )).rows;
+        expect(row).toEqual({ job_key: `job:mesh\\ns:${name}`, payload: JSON.parse(normalized.text), hash: normalized.hash });
+        expect((await store.sql.query('select key from lineage_nodes where key = $1', ['dataset:pg://copy:in\\put\tx'])).rows).toHaveLength(1);
+      });
+
+      it('derives the same rows whether or not the writer remembers what it stored, and remembers nothing of a rolled-back write', async () => {
+        // Two namespaces of the same shape: one written by a writer that knows nothing (a fresh one per request),
+        // the other by one writer that remembers bare nodes and edges across requests and skips them.
+        const eventsIn = (ns: string) =>
+          [0, 1, 2, 3, 4, 5].map((i) =>
+            runEvent({
+              runId: uuidFor(`known-${ns}-${i}`),
+              job: { namespace: ns, name: `job${i % 2}` },
+              inputs: [{ namespace: ns, name: `in${i % 3}` }],
+              outputs: [{ namespace: ns, name: 'out' }],
+              eventType: i % 2 === 0 ? 'START' : 'COMPLETE',
+              // Out of order: the last events are the oldest, so stored edges get an earlier first stamp.
+              eventTime: `2026-11-2${6 - (i >> 1)}T10:00:0${i}.000Z`,
+            }),
+          );
+        const remembering = new LineageWriter(store);
+        for (const event of eventsIn('pg://known-a')) await new LineageWriter(store).write({ principal, target: 'batch', events: [checker.check(event)] });
+        for (const event of eventsIn('pg://known-b')) await remembering.write({ principal, target: 'batch', events: [checker.check(event)] });
+        expect(remembering.known.size.nodes).toBeGreaterThan(0);
+        // Keys, facets and stamps name the namespace, and stamps their event's hash (which differs with it): compare without both.
+        const snapshot = async (ns: string) => {
+          const nodes = (await store.sql.query('select key, kind, field, dataset_key, facets, facet_stamps from lineage_nodes where namespace = $1 order by key', [ns])).rows;
+          const edges = (await store.sql.query('select source, kind, target, detail, first_stamp from lineage_edges where source like $1 or target like $1 order by 1, 2, 3', [`%:${ns}:%`])).rows;
+          return JSON.parse(JSON.stringify({ nodes, edges }).split(ns).join('NS').replace(/\|[0-9a-f]{64}/g, '')) as { nodes: unknown[]; edges: unknown[] };
+        };
+        const a = await snapshot('pg://known-a');
+        expect(a.edges.length).toBeGreaterThan(0);
+        expect(await snapshot('pg://known-b')).toEqual(a);
+
+        // A write that fails leaves nothing remembered: its nodes are written by the next request.
+        await withRefusingTrigger(store.sql, 'job:pg://known-c:job0', async () => {
+          await expect(remembering.write({ principal, target: 'batch', events: [checker.check(eventsIn('pg://known-c')[0]!)] })).rejects.toThrow(/refused by test trigger/);
+        });
+        const fieldsBefore = remembering.known.size.nodes;
+        await remembering.write({ principal, target: 'batch', events: [checker.check(eventsIn('pg://known-c')[0]!)] });
+        expect(remembering.known.size.nodes).toBeGreaterThan(fieldsBefore);
+        expect((await store.sql.query("select count(*)::int as n from lineage_nodes where namespace = 'pg://known-c' and kind = 'field'", [])).rows).toEqual([{ n: 8 }]);
+      });
+
+      it('stores an event once when two writers send it at the same time', async () => {
+        const events = Array.from({ length: 30 }, (_, i) => runEvent({ runId: uuidFor(`race-${i}`), job: { namespace: 'mesh', name: `race.${i % 3}` } }));
+        const before = (await store.counts()).events;
+        const writers = [new LineageWriter(store), new LineageWriter(store), new LineageWriter(store)];
+        const outcomes = await Promise.all(writers.map((w, k) => w.write({ principal, target: 'batch', events: (k === 1 ? [...events].reverse() : events).map((e) => checker.check(e)) })));
+        expect((await store.counts()).events).toBe(before + events.length);
+        // Each event was stored by exactly one of the writers.
+        const storedBy = events.map((_, i) => outcomes.filter((o, k) => o[k === 1 ? events.length - 1 - i : i] === 'stored').length);
+        expect(storedBy).toEqual(events.map(() => 1));
       });
 
       it('audits each request that stored something, with the team and the count', async () => {
