@@ -41,29 +41,27 @@ const runFacets = mergedFacets('r');
 const runWins = `(excluded.state_rank, excluded.state_stamp collate "C") > (r.state_rank, r.state_stamp collate "C")`;
 
 /**
- * Stores a batch of OpenLineage events in one statement, hence one round trip and one atomic write: the raw
- * events (skipping hashes already stored), then the merged nodes, edges and runs, and one audit row per request
- * that stored anything. Every derived write keeps the greatest stamp (see migration 0001), so replaying events,
- * in any order, changes nothing more; a row the merge would not change is not written. Rows are inserted in key
- * order, so that concurrent batches lock shared rows in the same order. The one parameter is the batch as JSON
- * (`IngestBatch.toJson`), parsed once when bound and read in place (a CTE would copy it, to disk when large);
- * facets that stand whole in an event are read from it by path (`#>` walks without copying on the way).
+ * Where the derived rows' facets that stand whole in an event are read from, by path (`#>` walks without copying
+ * on the way): the statement's own parameter (the one-statement path, whose parameter holds the events), or the
+ * event's payload just stored (the `COPY` path), so that no facet is sent twice.
  */
-export const INGEST_SQL = /* sql */ `
-with ev as (
-  insert into lineage_events (event_hash, kind, event_type, event_time, run_id, job_key, dataset_key, producer, payload, received_by)
-  select decode(e.hash, 'hex'), e.kind, e.type, e.at, e.run, e.job, e.dataset, e.producer, e.payload, e.team
-  from jsonb_to_recordset($1::jsonb -> 'events')
-    as e(hash text, kind text, type text, at timestamptz, run uuid, job text, dataset text, producer text, payload jsonb, team text)
-  on conflict (event_hash) do nothing
-  returning encode(event_hash, 'hex') as hash
-),
-node_rows as (
+const FACETS_FROM = {
+  parameter: { value: '$1::jsonb #> x.path', column: '', join: '' },
+  stored: {
+    value: 'e.payload #> x.path',
+    column: 'event text, ',
+    join: "  left join lineage_events e on x.event is not null and e.event_hash = decode(x.event, 'hex')\n",
+  },
+} as const;
+
+/** The merged nodes, bare nodes, edges and runs of a batch: the common part of both ingestion statements. */
+function derivedRowsSql(facets: (typeof FACETS_FROM)[keyof typeof FACETS_FROM]): string {
+  return /* sql */ `node_rows as (
   insert into lineage_nodes as n (key, kind, namespace, name, field, dataset_key, facets, facet_stamps)
-  select x.key, x.kind, x.namespace, x.name, x.field, x.dataset, coalesce(x.facets, $1::jsonb #> x.path), x.stamps
+  select x.key, x.kind, x.namespace, x.name, x.field, x.dataset, coalesce(x.facets, ${facets.value}), x.stamps
   from jsonb_to_recordset($1::jsonb -> 'nodes')
-    as x(key text, kind text, namespace text, name text, field text, dataset text, facets jsonb, path text[], stamps jsonb)
-  order by x.key
+    as x(key text, kind text, namespace text, name text, field text, dataset text, facets jsonb, ${facets.column}path text[], stamps jsonb)
+${facets.join}  order by x.key
   on conflict (key) do update set
     facets = ${nodeFacets.facets},
     facet_stamps = ${nodeFacets.stamps},
@@ -93,12 +91,12 @@ run_rows as (
   insert into runs as r (run_id, job_key, state, state_rank, state_stamp, state_time, started_at, ended_at, error_message,
                          first_event_at, last_event_at, parent_run_id, nominal_start, nominal_end, facets, facet_stamps)
   select x.id, x.job, x.state, x.rank, x.stamp, x."stateTime", x."startedAt", x."endedAt", x."errorMessage",
-         x."firstEventAt", x."lastEventAt", x."parentRunId", x."nominalStart", x."nominalEnd", coalesce(x.facets, $1::jsonb #> x.path), x.stamps
+         x."firstEventAt", x."lastEventAt", x."parentRunId", x."nominalStart", x."nominalEnd", coalesce(x.facets, ${facets.value}), x.stamps
   from jsonb_to_recordset($1::jsonb -> 'runs')
     as x(id uuid, job text, state text, rank smallint, stamp text, "stateTime" timestamptz, "startedAt" timestamptz,
          "endedAt" timestamptz, "errorMessage" text, "firstEventAt" timestamptz, "lastEventAt" timestamptz,
-         "parentRunId" uuid, "nominalStart" timestamptz, "nominalEnd" timestamptz, facets jsonb, path text[], stamps jsonb)
-  order by x.id
+         "parentRunId" uuid, "nominalStart" timestamptz, "nominalEnd" timestamptz, facets jsonb, ${facets.column}path text[], stamps jsonb)
+${facets.join}  order by x.id
   on conflict (run_id) do update set
     state         = case when ${runWins} then excluded.state else r.state end,
     state_rank    = case when ${runWins} then excluded.state_rank else r.state_rank end,
@@ -125,7 +123,28 @@ run_rows as (
      or ${runFacets.changes}
   returning 1
 ),
-audit_rows as (
+`;
+}
+
+/**
+ * Stores a batch of OpenLineage events in one statement, hence one round trip and one atomic write: the raw
+ * events (skipping hashes already stored), then the merged nodes, edges and runs, and one audit row per request
+ * that stored anything. Every derived write keeps the greatest stamp (see migration 0001), so replaying events,
+ * in any order, changes nothing more; a row the merge would not change is not written. Rows are inserted in key
+ * order, so that concurrent batches lock shared rows in the same order. The one parameter is the batch as JSON
+ * (`IngestBatch.toJson`), parsed once when bound and read in place (a CTE would copy it, to disk when large);
+ * facets that stand whole in an event are read from it by path (`#>` walks without copying on the way).
+ */
+export const INGEST_SQL = /* sql */ `
+with ev as (
+  insert into lineage_events (event_hash, kind, event_type, event_time, run_id, job_key, dataset_key, producer, payload, received_by)
+  select decode(e.hash, 'hex'), e.kind, e.type, e.at, e.run, e.job, e.dataset, e.producer, e.payload, e.team
+  from jsonb_to_recordset($1::jsonb -> 'events')
+    as e(hash text, kind text, type text, at timestamptz, run uuid, job text, dataset text, producer text, payload jsonb, team text)
+  on conflict (event_hash) do nothing
+  returning encode(event_hash, 'hex') as hash
+),
+${derivedRowsSql(FACETS_FROM.parameter)}audit_rows as (
   insert into audit_log (team, token_id, principal, action, target, detail)
   select q.team, q.token, q.principal, 'lineage.ingest', q.target, jsonb_build_object('events', q.events, 'stored', s.stored)
   from jsonb_to_recordset($1::jsonb -> 'requests') as q(idx int, team text, token bigint, principal text, target text, events int)
@@ -148,76 +167,7 @@ select coalesce((select array_agg(hash) from ev), '{}') as stored`;
  * facets that stand whole in an event are read from that event's stored payload by path (`#>`), not sent twice.
  */
 export const DERIVE_SQL = /* sql */ `
-with node_rows as (
-  insert into lineage_nodes as n (key, kind, namespace, name, field, dataset_key, facets, facet_stamps)
-  select x.key, x.kind, x.namespace, x.name, x.field, x.dataset, coalesce(x.facets, e.payload #> x.path), x.stamps
-  from jsonb_to_recordset($1::jsonb -> 'nodes')
-    as x(key text, kind text, namespace text, name text, field text, dataset text, facets jsonb, event text, path text[], stamps jsonb)
-  left join lineage_events e on x.event is not null and e.event_hash = decode(x.event, 'hex')
-  order by x.key
-  on conflict (key) do update set
-    facets = ${nodeFacets.facets},
-    facet_stamps = ${nodeFacets.stamps},
-    updated_at = now()
-  where ${nodeFacets.changes}
-  returning 1
-),
--- Nodes the events name without facets (fields, bare datasets) only need to exist.
-bare_node_rows as (
-  insert into lineage_nodes (key, kind, namespace, name, field, dataset_key)
-  select x.key, x.kind, x.namespace, x.name, x.field, x.dataset
-  from jsonb_to_recordset($1::jsonb -> 'bare') as x(key text, kind text, namespace text, name text, field text, dataset text)
-  order by x.key
-  on conflict (key) do nothing
-  returning 1
-),
-edge_rows as (
-  insert into lineage_edges as g (source, target, kind, detail, first_stamp)
-  select x.source, x.target, x.kind, x.detail, x.stamp
-  from jsonb_to_recordset($1::jsonb -> 'edges') as x(source text, target text, kind text, detail jsonb, stamp text)
-  order by x.source, x.kind, x.target
-  on conflict (source, kind, target, via) do update set detail = excluded.detail, first_stamp = excluded.first_stamp
-  where excluded.first_stamp collate "C" < g.first_stamp collate "C"
-  returning 1
-),
-run_rows as (
-  insert into runs as r (run_id, job_key, state, state_rank, state_stamp, state_time, started_at, ended_at, error_message,
-                         first_event_at, last_event_at, parent_run_id, nominal_start, nominal_end, facets, facet_stamps)
-  select x.id, x.job, x.state, x.rank, x.stamp, x."stateTime", x."startedAt", x."endedAt", x."errorMessage",
-         x."firstEventAt", x."lastEventAt", x."parentRunId", x."nominalStart", x."nominalEnd", coalesce(x.facets, e.payload #> x.path), x.stamps
-  from jsonb_to_recordset($1::jsonb -> 'runs')
-    as x(id uuid, job text, state text, rank smallint, stamp text, "stateTime" timestamptz, "startedAt" timestamptz,
-         "endedAt" timestamptz, "errorMessage" text, "firstEventAt" timestamptz, "lastEventAt" timestamptz,
-         "parentRunId" uuid, "nominalStart" timestamptz, "nominalEnd" timestamptz, facets jsonb, event text, path text[], stamps jsonb)
-  left join lineage_events e on x.event is not null and e.event_hash = decode(x.event, 'hex')
-  order by x.id
-  on conflict (run_id) do update set
-    state         = case when ${runWins} then excluded.state else r.state end,
-    state_rank    = case when ${runWins} then excluded.state_rank else r.state_rank end,
-    state_time    = case when ${runWins} then excluded.state_time else r.state_time end,
-    ended_at      = case when ${runWins} then excluded.ended_at else r.ended_at end,
-    error_message = case when ${runWins} then excluded.error_message else r.error_message end,
-    state_stamp   = case when ${runWins} then excluded.state_stamp else r.state_stamp end,
-    started_at     = least(r.started_at, excluded.started_at),
-    first_event_at = least(r.first_event_at, excluded.first_event_at),
-    last_event_at  = greatest(r.last_event_at, excluded.last_event_at),
-    parent_run_id  = least(r.parent_run_id, excluded.parent_run_id),
-    nominal_start  = least(r.nominal_start, excluded.nominal_start),
-    nominal_end    = least(r.nominal_end, excluded.nominal_end),
-    facets         = ${runFacets.facets},
-    facet_stamps   = ${runFacets.stamps},
-    updated_at     = now()
-  where ${runWins}
-     or least(r.started_at, excluded.started_at) is distinct from r.started_at
-     or excluded.first_event_at < r.first_event_at
-     or excluded.last_event_at > r.last_event_at
-     or least(r.parent_run_id, excluded.parent_run_id) is distinct from r.parent_run_id
-     or least(r.nominal_start, excluded.nominal_start) is distinct from r.nominal_start
-     or least(r.nominal_end, excluded.nominal_end) is distinct from r.nominal_end
-     or ${runFacets.changes}
-  returning 1
-),
-audit_rows as (
+with ${derivedRowsSql(FACETS_FROM.stored)}audit_rows as (
   insert into audit_log (team, token_id, principal, action, target, detail)
   select q.team, q.token, q.principal, 'lineage.ingest', q.target, jsonb_build_object('events', q.events, 'stored', q.stored)
   from jsonb_to_recordset($1::jsonb -> 'requests') as q(team text, token bigint, principal text, target text, events int, stored int)
