@@ -136,7 +136,9 @@ describe('merging', () => {
     })
     .map(({ state, minute, hash, facetKeys, parent }): RunRow => {
       const time = `2026-11-26T10:${String(minute).padStart(2, '0')}:00.000Z`;
-      const stamp = `${time}|${hash}`;
+      // A stamp names one event (its time and hash), so two rows with one stamp come from the same event and agree
+      // on its state: the hash stands for the whole event here, state included.
+      const stamp = `${time}|${hash}-${state}`;
       const rank = RUN_STATE_RANK[state];
       return {
         id: 'r',
