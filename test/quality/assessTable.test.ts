@@ -8,6 +8,7 @@ import type { Repository } from '../../platform/repo/Repository.js';
 import type { QueryOptions, SqlClient } from '../../platform/db/SqlClient.js';
 import { writeTempRepo } from '../support/fixtureRepo.js';
 import { openTestWarehouses } from '../support/testWarehouses.js';
+import { UPSTREAM_VALUES } from '../../platform/quality/table/measureTable.js';
 import { CUSTOMER_IDS, ORDER_FIELDS, ordersManifest, plantedOrders, qualityRepoFiles } from '../support/qualityRepo.js';
 
 // The clients are closed, and the server database dropped, after the file's tests.
@@ -208,23 +209,95 @@ describe.each(warehouses)('assessPort on a $name table', ({ name, enabled, get }
     await expect(client.query(`insert into gold.enforced select * from gold.shop_orders where order_id = 'SO-12'`)).rejects.toThrow(/mesh_contract_/);
   });
 
-  it.skipIf(!enabled)('looks a relationships check up in the aggregate scan when the upstream values hash, in a query of its own otherwise', async () => {
-    const table = { schema: 'gold', name: 'indexed' };
-    const folded = await assess({ source: { kind: 'table', client, table } });
-    // 5,000 more customers in 64 kB of work_mem: the planner would not hash them, so the check runs apart.
-    const apart = await client
+  /** Runs `fn` in a transaction that is rolled back, returning its result and every statement sent. */
+  const rolledBack = async <T>(fn: (tx: SqlClient) => Promise<T>): Promise<{ result: T; statements: string[] }> => {
+    const statements: string[] = [];
+    const result = await client
       .transaction(async (tx) => {
-        await tx.exec(`set local work_mem = '64kB'; insert into silver.shop_customers select 'X-' || i, 'x' from generate_series(1, 5000) i`);
-        const report = await assess({ source: { kind: 'table', client: tx, table } });
-        throw Object.assign(new Error('rollback'), { report });
+        const result = await fn(beforeStatement(tx, (sql) => (statements.push(sql), false), async () => {}));
+        throw Object.assign(new Error('rollback'), { result });
       })
-      .catch((error: { report?: QualityReport }) => error.report!);
+      .catch((error: { result?: T }) => {
+        if (!('result' in error)) throw error;
+        return error.result!;
+      });
+    return { result, statements };
+  };
+  const aggregateOf = (statements: readonly string[]) => statements.find((sql) => sql.startsWith('select count(*) as a0'))!;
+  const relationships = (r: QualityReport) => r.checks.find((c) => c.name === 'relationships_customer_id');
+
+  it.skipIf(!enabled)('looks a relationships check up in the aggregate scan, in a list of the upstream values or a hashed subquery, in a query of its own otherwise', async () => {
+    const table = { schema: 'gold', name: 'indexed' };
+    // Five customers: their values go into the aggregate statement as an array.
+    const listed = await rolledBack((tx) => assess({ source: { kind: 'table', client: tx, table } }));
+    expect(aggregateOf(listed.statements)).toMatch(/= any\('\{C-0,C-1,C-2,C-3,C-4\}'::text\[\]\)/);
+    expect(aggregateOf(listed.statements)).not.toMatch(/not in \(select/);
+    // One more customer than a list takes: a subquery, which the planner hashes in the default work_mem.
+    const more = `insert into silver.shop_customers select 'X-' || i, 'x' from generate_series(1, ${UPSTREAM_VALUES + 1 - CUSTOMER_IDS.length}) i`;
+    const hashed = await rolledBack(async (tx) => (await tx.exec(more), assess({ source: { kind: 'table', client: tx, table } })));
+    expect(aggregateOf(hashed.statements)).toMatch(/not in \(select u\."customer_id" from "silver"\."shop_customers"/);
+    // The same in 64 kB of work_mem: the planner would not hash them, so the check runs apart.
+    const apart = await rolledBack(async (tx) => (await tx.exec(`set local work_mem = '64kB'; ${more}`), assess({ source: { kind: 'table', client: tx, table } })));
+    expect(aggregateOf(apart.statements)).not.toMatch(/t\."customer_id" (not in|= any)/);
     // The count of missing customers is a query of its own.
-    expect(folded.method.scans).toBe(4);
-    expect(apart.method.scans).toBe(5);
-    const relationships = (r: QualityReport) => r.checks.find((c) => c.name === 'relationships_customer_id');
-    expect(relationships(folded)).toMatchObject({ status: 'failed', observed: 1, examples: ['C-999'] });
-    expect(relationships(apart)).toEqual(relationships(folded));
+    expect([listed.result.method.scans, hashed.result.method.scans, apart.result.method.scans]).toEqual([4, 4, 5]);
+    for (const r of [listed.result, hashed.result, apart.result]) expect(relationships(r)).toMatchObject({ status: 'failed', observed: 1, examples: ['C-999'] });
+    expect(relationships(hashed.result)).toEqual(relationships(listed.result));
+    expect(relationships(apart.result)).toEqual(relationships(listed.result));
+  });
+
+  it.skipIf(!enabled)('finds exactly the values missing from a list of upstream values that need quoting, and the same in a hashed subquery', async () => {
+    // Upstream values that an array literal must quote, and a null (which matches nothing); rows whose values
+    // differ from them by a character or by case are missing upstream, a row's null is not.
+    const upstream = ['C-"1"', 'a,b', '{x}', 'back\\slash', "it's", 'NULL', ' sp', 'C-1'];
+    const orphans = ['C-"1', 'a', '{x', 'back\\', 'null', 'sp', 'c-1', 'C-1 ', 'C-999'];
+    const clean = planted.find((p) => !p.invalid)!.record;
+    const rows = [...upstream, ...orphans, ...orphans.slice(0, 2), null].map((id, i) => ({ ...clean, order_id: `SO-${String(i).padStart(6, '0')}`, customer_id: id }));
+    const table = { schema: 'gold', name: 'looked_up' };
+    const setUp = async (tx: SqlClient, more = 0) => {
+      await tx.exec(`alter table silver.shop_customers drop constraint shop_customers_pkey, alter column customer_id drop not null; delete from silver.shop_customers;
+        create table gold.looked_up (like gold.indexed);`);
+      await insert(tx, 'silver.shop_customers', [...upstream, null].map((id) => ({ customer_id: id, name: 'x' })));
+      if (more > 0) await tx.exec(`insert into silver.shop_customers select 'X-' || i, 'x' from generate_series(1, ${more}) i`);
+      await insert(tx, 'gold.looked_up', rows);
+      // The reference: a plain anti-join, counted apart from the code under test.
+      const { rows: expected } = await tx.query<{ n: number }>(
+        'select count(*)::int as n from gold.looked_up t where t.customer_id is not null and not exists (select 1 from silver.shop_customers u where u.customer_id = t.customer_id)',
+      );
+      return Number(expected[0]!.n);
+    };
+    const run = (more: number) =>
+      rolledBack(async (tx) => {
+        const expected = await setUp(tx, more);
+        return { expected, report: await assess({ source: { kind: 'table', client: tx, table }, deadLetter: false }) };
+      });
+    const listed = await run(0);
+    expect(aggregateOf(listed.statements)).toMatch(/t\."customer_id" = any\(/);
+    const hashed = await run(UPSTREAM_VALUES);
+    expect(aggregateOf(hashed.statements)).toMatch(/not in \(select/);
+    for (const { result } of [listed, hashed]) {
+      // Every orphan row counted, the two repeated ones twice; the null row and the upstream values not at all.
+      expect(result.expected).toBe(orphans.length + 2);
+      expect(relationships(result.report)).toMatchObject({ status: 'failed', observed: orphans.length + 2 });
+      const examples = relationships(result.report)!.examples as string[];
+      expect(examples).toHaveLength(5);
+      for (const example of examples) expect(orphans).toContain(example);
+    }
+    // Nothing missing once the orphans are upstream too.
+    const none = await rolledBack(async (tx) => {
+      await setUp(tx);
+      await insert(tx, 'silver.shop_customers', orphans.map((id) => ({ customer_id: id, name: 'x' })));
+      return assess({ source: { kind: 'table', client: tx, table }, deadLetter: false });
+    });
+    expect(relationships(none.result)).toMatchObject({ status: 'passed', observed: 0 });
+    // An empty upstream: every non-null value is missing.
+    const empty = await rolledBack(async (tx) => {
+      await setUp(tx);
+      await tx.exec('delete from silver.shop_customers');
+      return assess({ source: { kind: 'table', client: tx, table }, deadLetter: false });
+    });
+    expect(aggregateOf(empty.statements)).toMatch(/= any\('\{\}'::text\[\]\)/);
+    expect(relationships(empty.result)).toMatchObject({ status: 'failed', observed: rows.length - 1 });
   });
 
   it.skipIf(!enabled || name !== 'PostgreSQL')('measures one snapshot: rows committed during the test are in none of its counts', async () => {

@@ -10,6 +10,8 @@ export interface ColumnInfo {
   /** `format_type`, e.g. `numeric(12,2)`. */
   readonly type: string;
   readonly kind: ColumnKind;
+  /** The base type's name (`int8`, `text`...), a domain's base type for a domain. */
+  readonly base: string;
   /** A NOT NULL column. */
   readonly notNull: boolean;
 }
@@ -80,7 +82,7 @@ export async function describeTable(client: SqlClient, table: TableName): Promis
     "select current_setting('server_encoding') = 'UTF8' and current_setting('standard_conforming_strings') = 'on' as ok",
   );
   return {
-    columns: columns.map((c) => ({ name: c.name, type: c.type, kind: columnKind(c.base), notNull: c.notNull })),
+    columns: columns.map((c) => ({ name: c.name, type: c.type, kind: columnKind(c.base), base: c.base, notNull: c.notNull })),
     uniqueIndexes: indexes.map((i) => i.cols),
     hasCtid: relkind === 'r' || relkind === 'm',
     textPushdown: settings[0]?.ok === true,

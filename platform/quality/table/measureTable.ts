@@ -1,7 +1,7 @@
 import type { ValidateFunction } from 'ajv';
 import { replaceSqlRefs } from '../../pipeline/sqlRefs.js';
 import type { TableName } from '../../warehouse/portTable.js';
-import { quoteIdent, quoteTable, type SqlClient } from '../../db/SqlClient.js';
+import { quoteIdent, quoteLiteral, quoteTable, type SqlClient } from '../../db/SqlClient.js';
 import { measureKey, type Measure, type Observation } from '../checks/Measure.js';
 import type { FieldAnalysis } from '../contract/analyzeContract.js';
 import type { DeadLetterTable } from '../deadLetter/DeadLetterTable.js';
@@ -118,7 +118,7 @@ async function measureSnapshot(
   const observations = new Map<string, Observation>();
   const deferred: { key: string; run: () => Promise<Observation> }[] = [];
   const readers: { key: string; read: AggregateReader }[] = [];
-  const folded: { key: string; alias: string; lookup: string; measure: Extract<Measure, { kind: 'orphans' }> }[] = [];
+  const folded: { key: string; alias: string; lookup: UpstreamLookup; measure: Extract<Measure, { kind: 'orphans' }> }[] = [];
   const keyMeasures: { key: string; fields: readonly string[]; enforced: boolean; alias: string; distinctAlias: string | undefined }[] = [];
   const keySelect = new AggregateSelect();
   const context: MeasureContext = { client, table, name, columns, select, rows: rowsAlias, nonNull, proven: provedBy ? new Set(pushedDown) : new Set(), analysis, scanned: () => scans++ };
@@ -140,9 +140,9 @@ async function measureSnapshot(
       continue;
     }
     if (measure.kind === 'orphans') {
-      const lookup = await upstreamLookup(client, measure, columns.get(measure.field));
+      const lookup = await upstreamLookup(client, measure, columns.get(measure.field), info.textPushdown);
       if (lookup !== undefined) {
-        folded.push({ key, alias: select.add(`count(*) filter (where ${lookup})`), lookup, measure });
+        folded.push({ key, alias: select.add(`count(*) filter (where ${lookup.sql})`), lookup, measure });
         continue;
       }
     }
@@ -154,11 +154,13 @@ async function measureSnapshot(
     else if ('run' in how) deferred.push({ key, run: how.run(client, table, resolvePort) });
     else observations.set(key, how);
   }
-  // A lookup the planner would not hash (a large upstream table, or a small work_mem) would read the
-  // upstream table again for every row: such checks run their own query instead. (Whether a subquery is
+  // A subquery lookup the planner would not hash (a large upstream table, or a small work_mem) would read
+  // the upstream table again for every row: such checks run their own query instead. (Whether a subquery is
   // hashed depends on it alone, so the plan of the lookups alone says.)
-  if (folded.length > 0 && !(await everySubplanHashed(client, `select ${folded.map((f) => `count(*) filter (where ${f.lookup})`).join(', ')} from ${name} as t`))) {
-    for (const f of folded.splice(0)) {
+  const subqueries = folded.filter((f) => f.lookup.subquery);
+  if (subqueries.length > 0 && !(await everySubplanHashed(client, `select ${subqueries.map((f) => `count(*) filter (where ${f.lookup.sql})`).join(', ')} from ${name} as t`))) {
+    for (const f of subqueries) {
+      folded.splice(folded.indexOf(f), 1);
       select.drop(f.alias);
       deferred.push({ key: f.key, run: () => orphans(client, table, f.measure, columns, context.scanned) });
     }
@@ -498,18 +500,33 @@ function provenEnumOutside(measure: Extract<Measure, { kind: 'notAccepted' }>, c
   return [...new Set(enumeration.values.filter((v): v is string => typeof v === 'string' && !v.includes('\u0000') && !accepted.has(v)))];
 }
 
+/** At most this many upstream rows are read into the aggregate statement as a list of values. */
+export const UPSTREAM_VALUES = 10_000;
+
+/** How the aggregate scan tells that a row's value of a `relationships` check is missing upstream. */
+interface UpstreamLookup {
+  readonly sql: string;
+  /** A `not in (subquery)`, which must be hashed to be folded; otherwise a list of values. */
+  readonly subquery: boolean;
+}
+
 /**
- * The condition, for the aggregate scan, that a row's value of a `relationships` check is missing upstream:
- * a `not in` over the upstream column's non-null values, which PostgreSQL evaluates as a hash lookup built
- * once (in each parallel worker). Only when both columns exist, are readable and of one kind with hashable
- * equality; otherwise (and when the lookup would not be hashed) the check runs its own query, which reports
- * what is wrong.
+ * The condition, for the aggregate scan, that a row's value of a `relationships` check is missing upstream.
+ * Only when both columns exist, are readable and of one kind with hashable equality; otherwise (and when a
+ * subquery would not be hashed) the check runs its own query, which reports what is wrong.
+ *
+ * A small upstream (at most `UPSTREAM_VALUES` non-null values, read in the test's snapshot) of the same base
+ * type goes into the statement as an array constant: `= any(array)` over a constant array is a hash table
+ * that PostgreSQL builds once (in each parallel worker) and probes inline in the row's expression, about half
+ * the cost per row of a hashed subquery (on 5,000,000 rows against 1,000 customers, 0.13 s against 0.31 s
+ * over a `count(*)`). Larger ones, or columns of different types, are a `not in` over the upstream column's
+ * non-null values, which PostgreSQL evaluates as a hashed subquery when it fits in work_mem.
  */
-async function upstreamLookup(client: SqlClient, measure: Extract<Measure, { kind: 'orphans' }>, column: ColumnInfo | undefined): Promise<string | undefined> {
+async function upstreamLookup(client: SqlClient, measure: Extract<Measure, { kind: 'orphans' }>, column: ColumnInfo | undefined, standardStrings: boolean): Promise<UpstreamLookup | undefined> {
   if (!column || !LOOKUP.has(column.kind)) return undefined;
   const upstream = quoteTable(measure.to.table);
-  const { rows } = await client.query<{ base: string }>(
-    `select coalesce(b.typname, t.typname)::text as base
+  const { rows } = await client.query<{ base: string; type: string }>(
+    `select coalesce(b.typname, t.typname)::text as base, format_type(coalesce(b.oid, t.oid), null) as type
        from pg_attribute a
        join pg_type t on t.oid = a.atttypid
        left join pg_type b on t.typtype = 'd' and b.oid = t.typbasetype
@@ -520,7 +537,16 @@ async function upstreamLookup(client: SqlClient, measure: Extract<Measure, { kin
   if (rows.length === 0 || columnKind(rows[0]!.base) !== column.kind) return undefined;
   const here = `t.${quoteIdent(column.name)}`;
   const there = `u.${quoteIdent(measure.to.field)}`;
-  return `${here} is not null and ${here} not in (select ${there} from ${upstream} as u where ${there} is not null)`;
+  if (rows[0]!.base === column.base && standardStrings) {
+    // One more row than the list takes says the upstream is too large for it.
+    const { rows: found } = await client.query<{ n: number | string; values: string | null }>(
+      `select count(*)::int4 as n, array_agg(distinct v)::text as values from (select ${there} as v from ${upstream} as u where ${there} is not null limit ${UPSTREAM_VALUES + 1}) as s`,
+    );
+    if (Number(found[0]!.n) <= UPSTREAM_VALUES) {
+      return { sql: `${here} is not null and not (${here} = any(${quoteLiteral(found[0]!.values ?? '{}')}::${rows[0]!.type}[]))`, subquery: false };
+    }
+  }
+  return { sql: `${here} is not null and ${here} not in (select ${there} from ${upstream} as u where ${there} is not null)`, subquery: true };
 }
 
 /**
