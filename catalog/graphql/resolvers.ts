@@ -42,8 +42,8 @@ type Args = Record<string, any>;
 
 /**
  * A product's combined quality: one port's latest score, or the mean of each port's latest. What takes work
- * beyond the score (dimensions, dates, sums, checks) is a function, which graphql-js calls only when the query
- * selects the field: a page of search results asks for score and grade alone.
+ * beyond the score (dimensions, dates, sums, checks) is a function, which the `QualityScore` resolvers call only
+ * when the query selects the field: a page of search results asks for score and grade alone.
  */
 interface QualityView {
   readonly score: number | null;
@@ -392,6 +392,15 @@ export const resolvers = withDefaults({
     product: (i: InputRow, _: Args, context: GraphQLContext) => productOf(context, i.product_id),
     port: (i: InputRow) => i.upstream_port,
     team: async (i: InputRow, _: Args, context: GraphQLContext) => ({ name: (await productOf(context, i.product_id))!.owner_team }),
+  },
+  // The computed parts of a score, called only when selected (the executor reads plain properties).
+  QualityScore: {
+    dimensions: (q: QualityView) => q.dimensions(),
+    measuredAt: (q: QualityView) => q.measuredAt(),
+    records: (q: QualityView) => q.records(),
+    valid: (q: QualityView) => q.valid(),
+    invalid: (q: QualityView) => q.invalid(),
+    checks: (q: QualityView) => q.checks(),
   },
   Run: {
     id: (r: RunRowRead) => r.run_id,

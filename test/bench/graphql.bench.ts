@@ -36,6 +36,8 @@ const READ_MODEL = process.env['MESH_BENCH_READ_MODEL'] !== '0';
  * a search) instead of remembering the last 1,000: the benchmark's 62 texts would all be remembered.
  */
 const TSQUERY_CACHE = process.env['MESH_BENCH_TSQUERY_CACHE'] !== '0';
+/** `MESH_BENCH_EXECUTOR=graphql-js` measures operations interpreted by graphql-js instead of compiled by graphql-jit. */
+const EXECUTOR = process.env['MESH_BENCH_EXECUTOR'] === 'graphql-js' ? 'graphql-js' : 'jit';
 const available = await postgresAvailable();
 
 function scaled(products: number): CatalogScale {
@@ -114,7 +116,7 @@ describe.skipIf(!available)('GraphQL catalog benchmark (PostgreSQL)', () => {
     await migrate(sql);
     store = new SqlCatalogStore(sql);
     catalog = await generateCatalog(store, SCALE);
-    server = await startGraphQLCatalog(store, { log: (line) => console.error(line), readModel: READ_MODEL && (TSQUERY_CACHE || { tsqueryCacheSize: 0 }) });
+    server = await startGraphQLCatalog(store, { log: (line) => console.error(line), readModel: READ_MODEL && (TSQUERY_CACHE || { tsqueryCacheSize: 0 }), executor: EXECUTOR });
     // The read models build in the background when the server starts; measured once they are ready.
     const started = performance.now();
     await server.readModel?.ready();
@@ -215,7 +217,7 @@ describe.skipIf(!available)('GraphQL catalog benchmark (PostgreSQL)', () => {
   it('reports', () => {
     const lookup = figures.find((f) => f.query.startsWith('baseline: product'))!;
     if (READ_MODEL) report('GraphQL read models', [{ 'ready after start s': modelReady!.seconds, 'heap after MB': modelReady!.heapMb }]);
-    report(`GraphQL catalog, ${CLIENTS} clients, ${SECONDS} s each, ${SCALE.products.toLocaleString('en-US')} products, read models ${READ_MODEL ? `on${TSQUERY_CACHE ? '' : ', no tsquery cache'}` : 'off'} (target p95 < ${TARGET_P95_MS} ms)`, figures.map((f) => ({
+    report(`GraphQL catalog, ${CLIENTS} clients, ${SECONDS} s each, ${SCALE.products.toLocaleString('en-US')} products, read models ${READ_MODEL ? `on${TSQUERY_CACHE ? '' : ', no tsquery cache'}` : 'off'}, executor ${EXECUTOR} (target p95 < ${TARGET_P95_MS} ms)`, figures.map((f) => ({
       query: f.query,
       requests: f.result.requests,
       'req/s': f.result.throughput,
