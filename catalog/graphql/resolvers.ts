@@ -189,7 +189,7 @@ function graphFor(context: GraphQLContext, node: string, direction: Direction, d
 }
 
 /**
- * Discovery: from the search read model when it is current and can evaluate the query (not a phrase), else on
+ * Discovery: from the search read model when it is current and can evaluate the query (phrases included), else on
  * the database (the same answer). The model is asked for after the search text's tsquery is known, so that a
  * write announced meanwhile is not missed.
  */

@@ -181,7 +181,6 @@ export class SearchIndex {
         const { holds } = prepared(query);
         const at = postings.map(() => 0);
         const positions: (Positions | undefined)[] = postings.map(() => undefined);
-        const present = (l: number) => positions[l] !== undefined;
         const positionsOf = (l: number) => positions[l];
         const consider = (i: number) => {
           if (!keep(i)) return;
@@ -194,7 +193,7 @@ export class SearchIndex {
             at[l] = k;
             positions[l] = list.products[k] === i ? list.positions[k] : undefined;
           }
-          if (!holds(present)) return;
+          if (!holds(positionsOf)) return;
           products[count] = i;
           ranks[count++] = rankCoverDensity(query, positionsOf);
         };
@@ -230,6 +229,8 @@ export class SearchIndex {
         return postings[node.lexeme]?.products ?? new Int32Array(0);
       case 'not':
         return undefined;
+      // A phrase needs both sides, as a conjunction does.
+      case 'phrase':
       case 'and': {
         const left = this.candidates(node.left, postings);
         const right = this.candidates(node.right, postings);
