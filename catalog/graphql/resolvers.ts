@@ -435,7 +435,11 @@ export const resolvers = withDefaults({
   },
   ImpactedProduct: {
     product: (i: ImpactRow, _: Args, context: GraphQLContext) => productOf(context, i.product_id),
-    team: async (i: ImpactRow, _: Args, context: GraphQLContext) => ({ name: (await productOf(context, i.product_id))!.owner_team }),
+    // No promise when the search index has the product (an analysis lists dozens of rows).
+    team: (i: ImpactRow, _: Args, context: GraphQLContext) => {
+      const product = productOf(context, i.product_id);
+      return product instanceof Promise ? product.then((p) => ({ name: p!.owner_team })) : { name: product!.owner_team };
+    },
     fieldLevel: (i: ImpactRow) => i.field_level,
   },
   FieldMatch: {
