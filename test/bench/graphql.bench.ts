@@ -264,7 +264,7 @@ describe.skipIf(!available)('GraphQL catalog benchmark (PostgreSQL)', () => {
   it('reports', () => {
     const lookup = figures.find((f) => f.query.startsWith('baseline: product'))!;
     if (READ_MODEL) report('GraphQL read models', [{ 'ready after start s': modelReady!.seconds, 'heap after MB': modelReady!.heapMb }]);
-    report(`GraphQL catalog, ${CLIENTS} clients, ${SECONDS} s each, ${SCALE.products.toLocaleString('en-US')} products, read models ${READ_MODEL ? `on${TSQUERY_CACHE ? '' : ', no tsquery cache'}` : 'off'}, executor ${EXECUTOR} (target p95 < ${TARGET_P95_MS} ms)`, figures.map((f) => ({
+    report(`GraphQL catalog, ${CLIENTS} clients, ${SECONDS} s each, ${SCALE.products.toLocaleString('en-US')} products, read models ${READ_MODEL ? `on${TSQUERY_CACHE ? '' : ', no tsquery cache'}` : 'off'}, executor ${EXECUTOR}, node flags: ${process.execArgv.filter((a) => a.startsWith('--max-semi-space-size')).join(' ') || 'none'} (target p95 < ${TARGET_P95_MS} ms)`, figures.map((f) => ({
       query: f.query,
       requests: f.result.requests,
       'req/s': f.result.throughput,
