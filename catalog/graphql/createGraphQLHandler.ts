@@ -6,7 +6,7 @@ import type { MountedHandler, RequestContext } from '../server/CatalogServer.js'
 import { errorHeaders, sendJson, statusFor } from '../server/httpErrors.js';
 import type { CatalogStore } from '../store/CatalogStore.js';
 import { codeFor, formatGraphQLError, GRAPHQL_CODES } from './graphqlErrors.js';
-import { jitGateway } from './jitExecutor.js';
+import { jitGateway, type JitOptions } from './jitExecutor.js';
 import { DEFAULT_QUERY_LIMITS, queryLimitsPlugin, type QueryLimits } from './limits.js';
 import { Loaders } from './loaders.js';
 import { CatalogReadModel, type ReadModelOptions } from './readModel/CatalogReadModel.js';
@@ -32,6 +32,8 @@ export interface GraphQLHandlerOptions {
    * by itself.
    */
   readonly executor?: 'jit' | 'graphql-js';
+  /** When operations are compiled, and how many are kept (`jitExecutor.ts`). */
+  readonly jit?: JitOptions;
 }
 
 /** Most lexical tokens in a query document: parsing stops there, before validation sees a huge document. */
@@ -47,7 +49,7 @@ export async function createGraphQLHandler(options: GraphQLHandlerOptions): Prom
   const limits = { ...DEFAULT_QUERY_LIMITS, ...options.limits };
   const schema = makeExecutableSchema({ typeDefs, resolvers });
   const apollo = new ApolloServer<GraphQLContext>({
-    ...(options.executor === 'graphql-js' ? { schema } : { gateway: jitGateway(schema) }),
+    ...(options.executor === 'graphql-js' ? { schema } : { gateway: jitGateway(schema, options.jit) }),
     introspection: true,
     // mesh serve stops on signals itself, letting requests in flight finish; Apollo's own handler would
     // re-raise the signal and end the process before that.

@@ -89,7 +89,8 @@ describe.each(CATALOG_ADAPTERS)('the compiled executor answers as graphql-js doe
     drop = db.drop;
     store = await openCatalogStore(db.config);
     catalog = await generateCatalog(store, { products: 60, domains: 3, teams: 6, datasets: 300, edges: 1_200, seed: 'executor' });
-    jit = await startGraphQLCatalog(store, { log: (line) => logged.push(line), executor: 'jit' });
+    // Every operation compiled from its first sighting, so that every answer below is the compiled one.
+    jit = await startGraphQLCatalog(store, { log: (line) => logged.push(line), executor: 'jit', jit: { compileAfter: 1 } });
     interpreted = await startGraphQLCatalog(store, { log: (line) => logged.push(line), executor: 'graphql-js' });
     await Promise.all([jit.readModel?.ready(), interpreted.readModel?.ready()]);
   });
@@ -156,26 +157,44 @@ describe.each(CATALOG_ADAPTERS)('the compiled executor answers as graphql-js doe
 });
 
 describe('jitGateway', () => {
+  const schema = makeExecutableSchema({ typeDefs: 'type Query { echo(n: Int!): Int! }', resolvers: { Query: { echo: (_: unknown, args: { n: number }) => args.n } } });
+  const single = (res: Awaited<ReturnType<ApolloServer['executeOperation']>>) => (res.body.kind === 'single' ? res.body.singleResult : undefined);
+
   it('keeps at most cacheSize compiled operations, and answers every operation, evicted or not', async () => {
-    const schema = makeExecutableSchema({ typeDefs: 'type Query { echo(n: Int!): Int! }', resolvers: { Query: { echo: (_: unknown, args: { n: number }) => args.n } } });
-    const gateway = jitGateway(schema, { cacheSize: 3 });
+    const gateway = jitGateway(schema, { cacheSize: 3, compileAfter: 1 });
     const server = new ApolloServer({ gateway });
     await server.start();
     try {
       for (let round = 0; round < 2; round++) {
         for (let n = 0; n < 10; n++) {
-          const res = await server.executeOperation({ query: `{ echo(n: ${n}) }` });
-          expect(res.body.kind === 'single' && res.body.singleResult.data).toEqual({ echo: n });
+          expect(single(await server.executeOperation({ query: `{ echo(n: ${n}) }` }))?.data).toEqual({ echo: n });
           expect(gateway.compiled()).toBeLessThanOrEqual(3);
         }
       }
       // Two operations in one document: each compiled apart, by name.
       const document = 'query A { a: echo(n: 1) } query B { b: echo(n: 2) }';
-      const a = await server.executeOperation({ query: document, operationName: 'A' });
-      const b = await server.executeOperation({ query: document, operationName: 'B' });
-      expect(a.body.kind === 'single' && a.body.singleResult.data).toEqual({ a: 1 });
-      expect(b.body.kind === 'single' && b.body.singleResult.data).toEqual({ b: 2 });
+      expect(single(await server.executeOperation({ query: document, operationName: 'A' }))?.data).toEqual({ a: 1 });
+      expect(single(await server.executeOperation({ query: document, operationName: 'B' }))?.data).toEqual({ b: 2 });
       expect(gateway.compiled()).toBe(3);
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it('compiles an operation when it comes again, and never one of more than maxCompiledFields fields', async () => {
+    const gateway = jitGateway(schema, { maxCompiledFields: 20 });
+    const server = new ApolloServer({ gateway });
+    await server.start();
+    try {
+      const small = '{ a: echo(n: 1) b: echo(n: 2) }';
+      expect(single(await server.executeOperation({ query: small }))?.data).toEqual({ a: 1, b: 2 });
+      expect(gateway.compiled()).toBe(0);
+      expect(single(await server.executeOperation({ query: small }))?.data).toEqual({ a: 1, b: 2 });
+      expect(gateway.compiled()).toBe(1);
+      // 21 fields through a fragment spread 7 times: counted expanded.
+      const large = `fragment Three on Query { x: echo(n: 1) y: echo(n: 2) z: echo(n: 3) } { ${Array.from({ length: 7 }, (_, i) => `... on Query { ...Three } q${i}: __typename`).join(' ')} }`;
+      for (let i = 0; i < 3; i++) expect(single(await server.executeOperation({ query: large }))?.data).toMatchObject({ x: 1, y: 2, z: 3, q6: 'Query' });
+      expect(gateway.compiled()).toBe(1);
     } finally {
       await server.stop();
     }
