@@ -36,8 +36,10 @@ class Slot<T> {
  * request arrived, read model or not; the models only make the common case cheap. A quality result refreshes
  * the quality of its product in the search index rather than rebuilding it.
  *
- * Writers in other processes (another `mesh serve`, SQL by hand) are not announced: the models see them at their
- * next rebuild. mesh's own writers all go through the store.
+ * Writers in other processes (another `mesh serve`, `mesh publish --db`) are announced on PostgreSQL by
+ * notification (`ChangeNotifier`): their writes make the models stale as soon as it arrives, milliseconds after
+ * their commit, so answers lag another process's write by that long at most. SQL written by hand is not seen
+ * until the next rebuild.
  */
 export class CatalogReadModel {
   private readonly search = new Slot<SearchIndex>();
@@ -61,6 +63,7 @@ export class CatalogReadModel {
   changed(change: CatalogChange): void {
     switch (change.kind) {
       case 'publish':
+      case 'unknown':
         this.search.version++;
         this.searchFull = true;
         this.lineage.version++;
