@@ -1,10 +1,12 @@
 import { ApolloServer, HeaderMap, type HTTPGraphQLRequest } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
+import { makeExecutableSchema } from '@graphql-tools/schema';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { MountedHandler, RequestContext } from '../server/CatalogServer.js';
 import { errorHeaders, sendJson, statusFor } from '../server/httpErrors.js';
 import type { CatalogStore } from '../store/CatalogStore.js';
 import { codeFor, formatGraphQLError, GRAPHQL_CODES } from './graphqlErrors.js';
+import { jitGateway, type JitOptions } from './jitExecutor.js';
 import { DEFAULT_QUERY_LIMITS, queryLimitsPlugin, type QueryLimits } from './limits.js';
 import { Loaders } from './loaders.js';
 import { CatalogReadModel, type ReadModelOptions } from './readModel/CatalogReadModel.js';
@@ -24,6 +26,14 @@ export interface GraphQLHandlerOptions {
    * answers every query on the database.
    */
   readonly readModel?: boolean | ReadModelOptions;
+  /**
+   * What executes operations: `jit` (default) compiles each validated operation once with graphql-jit and runs the
+   * compiled function (`jitExecutor.ts`); `graphql-js` interprets every operation with graphql-js, as Apollo does
+   * by itself.
+   */
+  readonly executor?: 'jit' | 'graphql-js';
+  /** When operations are compiled, and how many are kept (`jitExecutor.ts`). */
+  readonly jit?: JitOptions;
 }
 
 /** Most lexical tokens in a query document: parsing stops there, before validation sees a huge document. */
@@ -37,9 +47,9 @@ const MAX_TOKENS = 15_000;
  */
 export async function createGraphQLHandler(options: GraphQLHandlerOptions): Promise<MountedHandler & { readonly readModel: CatalogReadModel | undefined; stop(): Promise<void> }> {
   const limits = { ...DEFAULT_QUERY_LIMITS, ...options.limits };
+  const schema = makeExecutableSchema({ typeDefs, resolvers });
   const apollo = new ApolloServer<GraphQLContext>({
-    typeDefs,
-    resolvers,
+    ...(options.executor === 'graphql-js' ? { schema } : { gateway: jitGateway(schema, options.jit) }),
     introspection: true,
     // mesh serve stops on signals itself, letting requests in flight finish; Apollo's own handler would
     // re-raise the signal and end the process before that.

@@ -42,8 +42,8 @@ type Args = Record<string, any>;
 
 /**
  * A product's combined quality: one port's latest score, or the mean of each port's latest. What takes work
- * beyond the score (dimensions, dates, sums, checks) is a function, which graphql-js calls only when the query
- * selects the field: a page of search results asks for score and grade alone.
+ * beyond the score (dimensions, dates, sums, checks) is a function, which the `QualityScore` resolvers call only
+ * when the query selects the field: a page of search results asks for score and grade alone.
  */
 interface QualityView {
   readonly score: number | null;
@@ -189,7 +189,7 @@ function graphFor(context: GraphQLContext, node: string, direction: Direction, d
 }
 
 /**
- * Discovery: from the search read model when it is current and can evaluate the query (not a phrase), else on
+ * Discovery: from the search read model when it is current and can evaluate the query (phrases included), else on
  * the database (the same answer). The model is asked for after the search text's tsquery is known, so that a
  * write announced meanwhile is not missed.
  */
@@ -393,6 +393,15 @@ export const resolvers = withDefaults({
     port: (i: InputRow) => i.upstream_port,
     team: async (i: InputRow, _: Args, context: GraphQLContext) => ({ name: (await productOf(context, i.product_id))!.owner_team }),
   },
+  // The computed parts of a score, called only when selected (the executor reads plain properties).
+  QualityScore: {
+    dimensions: (q: QualityView) => q.dimensions(),
+    measuredAt: (q: QualityView) => q.measuredAt(),
+    records: (q: QualityView) => q.records(),
+    valid: (q: QualityView) => q.valid(),
+    invalid: (q: QualityView) => q.invalid(),
+    checks: (q: QualityView) => q.checks(),
+  },
   Run: {
     id: (r: RunRowRead) => r.run_id,
     job: (r: RunRowRead) => r.job_key,
@@ -426,7 +435,11 @@ export const resolvers = withDefaults({
   },
   ImpactedProduct: {
     product: (i: ImpactRow, _: Args, context: GraphQLContext) => productOf(context, i.product_id),
-    team: async (i: ImpactRow, _: Args, context: GraphQLContext) => ({ name: (await productOf(context, i.product_id))!.owner_team }),
+    // No promise when the search index has the product (an analysis lists dozens of rows).
+    team: (i: ImpactRow, _: Args, context: GraphQLContext) => {
+      const product = productOf(context, i.product_id);
+      return product instanceof Promise ? product.then((p) => ({ name: p!.owner_team })) : { name: product!.owner_team };
+    },
     fieldLevel: (i: ImpactRow) => i.field_level,
   },
   FieldMatch: {

@@ -12,7 +12,11 @@
  * The load clients run in a worker thread (`loadFor`), as a separate load tool would, not on the server's event
  * loop. The GraphQL read models are measured once built (`MESH_BENCH_READ_MODEL=0`: without them).
  */
+import { writeFile } from 'node:fs/promises';
+import { Session } from 'node:inspector/promises';
 import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import { PerformanceObserver } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrate } from '../../catalog/store/migrate.js';
 import { openSqlClient } from '../../catalog/store/openCatalogStore.js';
@@ -36,6 +40,10 @@ const READ_MODEL = process.env['MESH_BENCH_READ_MODEL'] !== '0';
  * a search) instead of remembering the last 1,000: the benchmark's 62 texts would all be remembered.
  */
 const TSQUERY_CACHE = process.env['MESH_BENCH_TSQUERY_CACHE'] !== '0';
+/** `MESH_BENCH_EXECUTOR=graphql-js` measures operations interpreted by graphql-js instead of compiled by graphql-jit. */
+const EXECUTOR = process.env['MESH_BENCH_EXECUTOR'] === 'graphql-js' ? 'graphql-js' : 'jit';
+/** `MESH_BENCH_CPU_PROFILE=<dir>` writes a CPU profile of the server's process for each kind of query there. */
+const CPU_PROFILE = process.env['MESH_BENCH_CPU_PROFILE'];
 const available = await postgresAvailable();
 
 function scaled(products: number): CatalogScale {
@@ -97,6 +105,43 @@ interface Figure {
   readonly result: LoadResult;
   readonly statements: number;
   readonly load: number;
+  /** The server process's garbage collection while the query ran: pauses in all (ms a second) and the longest. */
+  readonly gc: { readonly msPerSecond: number; readonly longestMs: number };
+}
+
+/** Collects the process's garbage-collection pauses while `run` runs. */
+async function withGcPauses<T>(run: () => Promise<T>): Promise<{ value: T; total: number; longest: number }> {
+  let total = 0;
+  let longest = 0;
+  const observer = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      total += entry.duration;
+      longest = Math.max(longest, entry.duration);
+    }
+  });
+  observer.observe({ entryTypes: ['gc'] });
+  try {
+    const value = await run();
+    return { value, total, longest };
+  } finally {
+    observer.disconnect();
+  }
+}
+
+/** Runs `run` under the CPU profiler when `MESH_BENCH_CPU_PROFILE` names a directory, and writes the profile there. */
+async function profiled<T>(name: string, run: () => Promise<T>): Promise<T> {
+  if (!CPU_PROFILE) return run();
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  try {
+    return await run();
+  } finally {
+    const { profile } = await session.post('Profiler.stop');
+    await writeFile(join(CPU_PROFILE, `${name.replace(/[^a-z0-9]+/gi, '-').slice(0, 40)}.cpuprofile`), JSON.stringify(profile));
+    session.disconnect();
+  }
 }
 
 describe.skipIf(!available)('GraphQL catalog benchmark (PostgreSQL)', () => {
@@ -114,7 +159,7 @@ describe.skipIf(!available)('GraphQL catalog benchmark (PostgreSQL)', () => {
     await migrate(sql);
     store = new SqlCatalogStore(sql);
     catalog = await generateCatalog(store, SCALE);
-    server = await startGraphQLCatalog(store, { log: (line) => console.error(line), readModel: READ_MODEL && (TSQUERY_CACHE || { tsqueryCacheSize: 0 }) });
+    server = await startGraphQLCatalog(store, { log: (line) => console.error(line), readModel: READ_MODEL && (TSQUERY_CACHE || { tsqueryCacheSize: 0 }), executor: EXECUTOR });
     // The read models build in the background when the server starts; measured once they are ready.
     const started = performance.now();
     await server.readModel?.ready();
@@ -135,12 +180,16 @@ describe.skipIf(!available)('GraphQL catalog benchmark (PostgreSQL)', () => {
   const bodies = (query: string, variables: readonly Record<string, unknown>[]) => variables.map((v) => Buffer.from(JSON.stringify({ query, variables: v })));
   const measure = async (name: string, payloads: readonly Buffer[]) => {
     sql.reset();
-    const result = await loadFor(server.graphqlUrl, payloads, SECONDS, {
-      clients: CLIENTS,
-      expected: 200,
-      failOn: '"errors":[',
-    });
-    const figure = { query: name, result, statements: sql.statements / result.requests, load: loadavg()[0]! };
+    const { value: result, total, longest } = await withGcPauses(() =>
+      profiled(name, () =>
+        loadFor(server.graphqlUrl, payloads, SECONDS, {
+          clients: CLIENTS,
+          expected: 200,
+          failOn: '"errors":[',
+        }),
+      ),
+    );
+    const figure = { query: name, result, statements: sql.statements / result.requests, load: loadavg()[0]!, gc: { msPerSecond: total / SECONDS, longestMs: longest } };
     figures.push(figure);
     console.log(`${name}: ${result.requests} requests, p95 ${result.p95.toFixed(1)} ms, ${figure.statements.toFixed(2)} statements/query; top statements:`, sql.top(5));
     expect(result.failed, result.firstFailure).toBe(0);
@@ -215,7 +264,7 @@ describe.skipIf(!available)('GraphQL catalog benchmark (PostgreSQL)', () => {
   it('reports', () => {
     const lookup = figures.find((f) => f.query.startsWith('baseline: product'))!;
     if (READ_MODEL) report('GraphQL read models', [{ 'ready after start s': modelReady!.seconds, 'heap after MB': modelReady!.heapMb }]);
-    report(`GraphQL catalog, ${CLIENTS} clients, ${SECONDS} s each, ${SCALE.products.toLocaleString('en-US')} products, read models ${READ_MODEL ? `on${TSQUERY_CACHE ? '' : ', no tsquery cache'}` : 'off'} (target p95 < ${TARGET_P95_MS} ms)`, figures.map((f) => ({
+    report(`GraphQL catalog, ${CLIENTS} clients, ${SECONDS} s each, ${SCALE.products.toLocaleString('en-US')} products, read models ${READ_MODEL ? `on${TSQUERY_CACHE ? '' : ', no tsquery cache'}` : 'off'}, executor ${EXECUTOR}, node flags: ${process.execArgv.filter((a) => a.startsWith('--max-semi-space-size')).join(' ') || 'none'} (target p95 < ${TARGET_P95_MS} ms)`, figures.map((f) => ({
       query: f.query,
       requests: f.result.requests,
       'req/s': f.result.throughput,
@@ -224,6 +273,8 @@ describe.skipIf(!available)('GraphQL catalog benchmark (PostgreSQL)', () => {
       'p99 ms': f.result.p99,
       'statements/query': f.statements,
       'p95 vs lookup': `${(f.result.p95 / lookup.result.p95).toFixed(1)}x`,
+      'GC ms/s': f.gc.msPerSecond,
+      'longest GC ms': f.gc.longestMs,
       load: f.load,
     })));
   });

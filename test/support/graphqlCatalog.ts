@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { createGraphQLHandler } from '../../catalog/graphql/createGraphQLHandler.js';
+import type { JitOptions } from '../../catalog/graphql/jitExecutor.js';
 import type { QueryLimits } from '../../catalog/graphql/limits.js';
 import type { ReadModelOptions } from '../../catalog/graphql/readModel/CatalogReadModel.js';
 import { buildPublishBundle } from '../../catalog/publish/PublishBundle.js';
@@ -13,10 +14,10 @@ import { loadRepository } from '../../platform/repo/loadRepository.js';
 export const EXAMPLE_MESH = fileURLToPath(new URL('../..', import.meta.url));
 
 /** A catalog server as `mesh serve` wires it: GraphQL at /graphql, facet schemas, ingestion, publishing. */
-export async function startGraphQLCatalog(store: CatalogStore, options: { log?: (line: string) => void; limits?: Partial<QueryLimits>; authReads?: boolean; readModel?: boolean | ReadModelOptions } = {}) {
+export async function startGraphQLCatalog(store: CatalogStore, options: { log?: (line: string) => void; limits?: Partial<QueryLimits>; authReads?: boolean; readModel?: boolean | ReadModelOptions; executor?: 'jit' | 'graphql-js'; jit?: JitOptions } = {}) {
   const server = new CatalogServer({ store, tokenCacheMs: 0, authReads: options.authReads ?? false, extraFacetSchemas: meshFacetSchemas(), ...(options.log ? { log: options.log } : {}) });
   for (const route of facetSchemaRoutes()) server.route(route);
-  const graphql = await createGraphQLHandler({ store, ...(options.log ? { log: options.log } : {}), ...(options.limits ? { limits: options.limits } : {}), ...(options.readModel === undefined ? {} : { readModel: options.readModel }) });
+  const graphql = await createGraphQLHandler({ store, ...(options.log ? { log: options.log } : {}), ...(options.limits ? { limits: options.limits } : {}), ...(options.readModel === undefined ? {} : { readModel: options.readModel }), ...(options.executor ? { executor: options.executor } : {}), ...(options.jit ? { jit: options.jit } : {}) });
   server.mount('/graphql', graphql);
   const { url } = await server.listen(0, '127.0.0.1');
   return {

@@ -96,7 +96,8 @@ export class CatalogReadModel {
 
   /**
    * The `tsquery` PostgreSQL makes of a search text (`websearch_to_tsquery('english', text)`), parsed, or `null`
-   * when it uses what the index does not evaluate (phrases). A pure function of the text, so it is remembered
+   * when it uses what the index does not evaluate (prefixes and weights, which `websearch_to_tsquery` does not
+   * write; quoted phrases the index evaluates). A pure function of the text, so it is remembered
    * (least recently used first out); it changes only if someone redefines the `english` configuration.
    */
   async tsquery(text: string): Promise<TsQuery | null> {

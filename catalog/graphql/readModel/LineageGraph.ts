@@ -48,6 +48,8 @@ interface Numbered {
   readonly down: { readonly offsets: Int32Array; readonly targets: Int32Array };
   /** Each node's place in key order (C collation). */
   readonly rank: Int32Array;
+  /** 1 for a node of the graph, 0 for a `product:<id>` only a mesh facet names (walked through, never listed). */
+  readonly isNode: Uint8Array;
   /** Scratch of one walk at a time (walks are synchronous). */
   readonly mark: Uint32Array;
   marks: number;
@@ -196,7 +198,8 @@ export class LineageGraph {
     const rank = new Int32Array(keys.length);
     order.forEach((n, r) => (rank[n] = r));
     const size = keys.length;
-    return { keys, index, up, down, rank, mark: new Uint32Array(size), marks: 0, reached: new Uint32Array(size), distance: new Int32Array(size), walks: 0 };
+    const isNode = Uint8Array.from(keys, (key) => (this.nodes.has(key) ? 1 : 0));
+    return { keys, index, up, down, rank, isNode, mark: new Uint32Array(size), marks: 0, reached: new Uint32Array(size), distance: new Int32Array(size), walks: 0 };
   }
 
   /** `walkLineage` in memory: breadth first, level by level, each node once per level and direction. */
@@ -209,6 +212,10 @@ export class LineageGraph {
     const walk = ++g.walks;
     const reachedList: number[] = [];
     let walked = 0;
+    // Nodes reached within `depth` so far: once more than `first`, the answer is known (levels come in order of
+    // distance, so later ones add no node to the first `first`, and the graph is truncated): the walk stops there
+    // rather than going on to `depth` (up to MAX_WALK_ROWS rows) only to drop what it finds.
+    let listed = 0;
     const startNumber = g.index.get(start)!;
     let levels = layouts.map(() => [startNumber]);
     for (let level = 0; ; level++) {
@@ -220,10 +227,11 @@ export class LineageGraph {
             g.reached[n] = walk;
             g.distance[n] = level;
             reachedList.push(n);
+            if (level <= depth) listed += g.isNode[n]!;
           }
         }
       }
-      if (walked >= MAX_WALK_ROWS || level > depth || levels.every((ids) => ids.length === 0)) break;
+      if (walked >= MAX_WALK_ROWS || level > depth || listed > first || levels.every((ids) => ids.length === 0)) break;
       levels = levels.map((ids, d) => {
         const { offsets, targets } = layouts[d]!;
         const mark = ++g.marks;
@@ -244,7 +252,7 @@ export class LineageGraph {
     const kept: number[] = [];
     for (const n of reachedList) {
       if (g.distance[n]! > depth) beyond++;
-      else if (this.nodes.has(g.keys[n]!)) kept.push(n);
+      else if (g.isNode[n] === 1) kept.push(n);
     }
     kept.sort((a, b) => g.distance[a]! - g.distance[b]! || g.rank[a]! - g.rank[b]!);
     const truncated = beyond > 0 || kept.length > first || walked >= MAX_WALK_ROWS;

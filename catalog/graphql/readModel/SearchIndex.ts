@@ -47,6 +47,16 @@ export class SearchIndex {
   private readonly dictionaries: Record<FacetName, Dictionary> = { domain: new Dictionary(), layer: new Dictionary(), owner: new Dictionary(), status: new Dictionary(), tag: new Dictionary() };
   private readonly columns: Record<Exclude<FacetName, 'tag'>, Int32Array>;
   private readonly tags: Int32Array[] = [];
+  /**
+   * For counting facets in one pass over flat arrays: each product's domain, layer, owner and status as numbers
+   * into one array of counts (`facetBase` says where each facet's values start), and its tags laid out the same
+   * way (compressed rows: `tagOffsets[i]` to `tagOffsets[i + 1]` in `tagCodes`).
+   */
+  private readonly facetCodes: Int32Array;
+  private readonly tagOffsets: Int32Array;
+  private readonly tagCodes: Int32Array;
+  private readonly facetBase: Record<FacetName, number>;
+  private readonly facetCount: number;
   private readonly postings = new Map<string, Postings>();
   private readonly products: readonly ProductRow[];
   private readonly latest = new Map<string, QualityRow[]>();
@@ -70,6 +80,24 @@ export class SearchIndex {
         list.positions.push(positions);
       }
     });
+    let base = 0;
+    this.facetBase = { domain: 0, layer: 0, owner: 0, status: 0, tag: 0 };
+    for (const facet of FACETS) {
+      this.facetBase[facet] = base;
+      base += this.dictionaries[facet].values.length;
+    }
+    this.facetCount = base;
+    this.facetCodes = new Int32Array(n * 4);
+    this.tagOffsets = new Int32Array(n + 1);
+    for (let i = 0; i < n; i++) {
+      this.facetCodes[i * 4] = this.facetBase.domain + this.columns.domain[i]!;
+      this.facetCodes[i * 4 + 1] = this.facetBase.layer + this.columns.layer[i]!;
+      this.facetCodes[i * 4 + 2] = this.facetBase.owner + this.columns.owner[i]!;
+      this.facetCodes[i * 4 + 3] = this.facetBase.status + this.columns.status[i]!;
+      this.tagOffsets[i + 1] = this.tagOffsets[i]! + this.tags[i]!.length;
+    }
+    this.tagCodes = new Int32Array(this.tagOffsets[n]!);
+    for (let i = 0; i < n; i++) this.tagCodes.set(this.tags[i]!.map((t) => this.facetBase.tag + t), this.tagOffsets[i]!);
     for (const [lexeme, list] of building) {
       const alone = { root: { op: 'lexeme', lexeme: 0 }, lexemes: [lexeme] } as const;
       this.postings.set(lexeme, {
@@ -181,7 +209,6 @@ export class SearchIndex {
         const { holds } = prepared(query);
         const at = postings.map(() => 0);
         const positions: (Positions | undefined)[] = postings.map(() => undefined);
-        const present = (l: number) => positions[l] !== undefined;
         const positionsOf = (l: number) => positions[l];
         const consider = (i: number) => {
           if (!keep(i)) return;
@@ -194,7 +221,7 @@ export class SearchIndex {
             at[l] = k;
             positions[l] = list.products[k] === i ? list.positions[k] : undefined;
           }
-          if (!holds(present)) return;
+          if (!holds(positionsOf)) return;
           products[count] = i;
           ranks[count++] = rankCoverDensity(query, positionsOf);
         };
@@ -230,6 +257,8 @@ export class SearchIndex {
         return postings[node.lexeme]?.products ?? new Int32Array(0);
       case 'not':
         return undefined;
+      // A phrase needs both sides, as a conjunction does.
+      case 'phrase':
       case 'and': {
         const left = this.candidates(node.left, postings);
         const right = this.candidates(node.right, postings);
@@ -264,21 +293,22 @@ export class SearchIndex {
   }
 
   private facetsOf(products: Int32Array): ProductSearch['facets'] {
-    const counts = Object.fromEntries(FACETS.map((f) => [f, new Int32Array(this.dictionaries[f].values.length)])) as Record<FacetName, Int32Array>;
-    const { domain, layer, owner, status } = this.columns;
-    const [d, l, o, s, t] = [counts.domain, counts.layer, counts.owner, counts.status, counts.tag];
+    const counts = new Int32Array(this.facetCount);
+    const { facetCodes: codes, tagOffsets, tagCodes } = this;
     for (let k = 0; k < products.length; k++) {
       const product = products[k]!;
-      d[domain[product]!]!++;
-      l[layer[product]!]!++;
-      o[owner[product]!]!++;
-      s[status[product]!]!++;
-      const tags = this.tags[product]!;
-      for (let j = 0; j < tags.length; j++) t[tags[j]!]!++;
+      const at = product * 4;
+      counts[codes[at]!]!++;
+      counts[codes[at + 1]!]!++;
+      counts[codes[at + 2]!]!++;
+      counts[codes[at + 3]!]!++;
+      for (let j = tagOffsets[product]!, end = tagOffsets[product + 1]!; j < end; j++) counts[tagCodes[j]!]!++;
     }
     const listed = (facet: FacetName): FacetCount[] => {
       const out: FacetCount[] = [];
-      counts[facet].forEach((count, n) => count > 0 && out.push({ value: this.dictionaries[facet].values[n]!, count }));
+      const { values } = this.dictionaries[facet];
+      const base = this.facetBase[facet];
+      for (let v = 0; v < values.length; v++) if (counts[base + v]! > 0) out.push({ value: values[v]!, count: counts[base + v]! });
       return out.sort((a, b) => b.count - a.count || compareText(a.value, b.value));
     };
     return { domain: listed('domain'), layer: listed('layer'), owner: listed('owner'), tag: listed('tag'), status: listed('status') };
