@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import { createHash } from 'node:crypto';
 import type { QueryOptions, SqlClient } from '../../platform/db/SqlClient.js';
+import type { ServedPage } from './readModel/CatalogReadModel.js';
 import type {
   ContractRow,
   ContractVersionRow,
@@ -162,6 +163,26 @@ export class Loaders {
       for (const path of new Set(row.ports.map((p) => p.contract_path))) this.contractFields.prime(path, row.fields.filter((f) => f.contract_path === path));
     }
     return ids.map((id) => found.get(id));
+  }
+
+  /**
+   * Primes the loaders with a product page from the read model (`CatalogReadModel.productPage`), as `detail`
+   * primes them with the page statement's rows; returns the product. The rows are the model's, frozen.
+   */
+  primePage({ page, contracts }: ServedPage): ProductRow {
+    const id = page.product.id;
+    this.product.prime(id, page.product);
+    this.ports.prime(id, page.ports as PortRow[]);
+    this.inputs.prime(id, page.inputs as InputRow[]);
+    this.consumers.prime(id, page.consumers as InputRow[]);
+    this.productVersions.prime(id, page.versions as ProductVersionRow[]);
+    this.latestQuality.prime(id, page.quality as QualityRow[]);
+    this.latestSla.prime(id, page.sla as SlaRow[]);
+    for (const { contract, fields } of contracts) {
+      this.contract.prime(contract.path, contract);
+      this.contractFields.prime(contract.path, fields as FieldRow[]);
+    }
+    return page.product;
   }
 
   /** Quality results of products, newest first, at most `first` per product, of one port or all. */

@@ -276,9 +276,14 @@ export const resolvers = withDefaults({
         facets: result.facets,
       };
     },
-    // A product page (anything beyond the product's own columns) is read in one statement; a lookup in one row.
-    product: (_: unknown, args: Args, context: GraphQLContext, info: GraphQLResolveInfo) =>
-      (selectsRelations(info) ? context.loaders.productDetail : context.loaders.product).load(args['id']),
+    // A product page (anything beyond the product's own columns) comes from the read model when it is current
+    // for this product, else is read in one statement; a lookup reads one row.
+    product: (_: unknown, args: Args, context: GraphQLContext, info: GraphQLResolveInfo) => {
+      if (!selectsRelations(info)) return context.loaders.product.load(args['id']);
+      const served = context.readModel?.productPage(args['id']);
+      if (served === undefined) return context.loaders.productDetail.load(args['id']);
+      return served === null ? null : context.loaders.primePage(served);
+    },
     lineage: (_: unknown, args: Args, context: GraphQLContext) => graphFor(context, args['node'], args['direction'], args['depth'], args['first']),
     impact: (_: unknown, args: Args, context: GraphQLContext) => impactList(context, { node: args['node'] }, args['depth'], args['first']),
     async fields(_: unknown, args: Args, context: GraphQLContext) {
