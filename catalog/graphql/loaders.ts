@@ -67,6 +67,8 @@ export class Loaders {
   readonly inputs: DataLoader<string, InputRow[]>;
   readonly consumers: DataLoader<string, InputRow[]>;
   readonly contract: DataLoader<string, ContractRow | undefined>;
+  /** A contract's JSON Schema, for a contract row without it (from the product pages' model). */
+  readonly contractSchema: DataLoader<string, { path: string; schema: unknown } | undefined>;
   readonly contractFields: DataLoader<string, FieldRow[]>;
   readonly contractVersions: DataLoader<string, ContractVersionRow[]>;
   readonly productVersions: DataLoader<string, ProductVersionRow[]>;
@@ -104,6 +106,7 @@ export class Loaders {
       'select path, owner_team, version, title, description, schema from contracts where path = any($1::text[])',
       (r) => r.path,
     );
+    this.contractSchema = this.single<{ path: string; schema: unknown }>('select path, schema from contracts where path = any($1::text[])', (r) => r.path);
     this.contractFields = this.grouped<FieldRow>(
       `select contract_path, name, type, nullable, required, format, description, pii, classification, primary_key, is_unique
          from contract_fields where contract_path = any($1::text[]) order by contract_path, position`,

@@ -371,6 +371,7 @@ export const resolvers = withDefaults({
     },
   },
   Contract: {
+    schema: async (c: ContractRow, _: Args, context: GraphQLContext) => ('schema' in c ? c.schema : (await context.loaders.contractSchema.load(c.path))?.schema),
     owner: (c: ContractRow) => c.owner_team,
     fields: (c: ContractRow, _: Args, context: GraphQLContext) => context.loaders.contractFields.load(c.path),
     versions: async (c: ContractRow, args: Args, context: GraphQLContext) => (await context.loaders.contractVersions.load(c.path)).slice(0, args['first']),

@@ -17,7 +17,11 @@ export interface ProductPage {
   readonly sla: readonly SlaRow[];
 }
 
-/** A contract as a port shows it, with its top-level fields. Frozen, and shared by every page whose ports use it. */
+/**
+ * A contract as a port shows it, with its top-level fields. Frozen, and shared by every page whose ports use it.
+ * Without its JSON Schema (a document of a couple of kilobytes, a third of the model's memory had it been held),
+ * which the `Contract.schema` resolver reads when a query asks for it.
+ */
 export interface ContractEntry {
   readonly contract: ContractRow;
   readonly fields: readonly FieldRow[];
@@ -39,9 +43,9 @@ function statements(filter: 'all' | 'some') {
               from ports ${where('product_id')} order by product_id, position`,
     inputs: `select product_id, upstream_product, upstream_port, dataset_key, fields, description
                from product_inputs ${where('product_id')} order by product_id, position`,
-    consumers: `select product_id, upstream_product, upstream_port, dataset_key, fields, description
-                  from product_inputs ${filter === 'all' ? 'where upstream_product is not null' : where('upstream_product')}
-                 order by upstream_product, product_id, position`,
+    // A whole build groups the inputs' rows by upstream product instead, in the same order (`read`).
+    consumers: filter === 'all' ? undefined : `select product_id, upstream_product, upstream_port, dataset_key, fields, description
+                  from product_inputs where upstream_product = any($1::text[]) order by upstream_product, product_id, position`,
     versions: `select v.product_id, v.seq, v.version, case when v.manifest = p.manifest then null else v.manifest end as manifest,
                       v.contracts, v.published_at, v.published_by
                  from product_versions v join products p on p.id = v.product_id ${where('v.product_id')} order by v.product_id, v.seq desc`,
@@ -50,7 +54,7 @@ function statements(filter: 'all' | 'some') {
     sla: `select distinct on (product_id, coalesce(port, '')) product_id, port, measured_at, freshness_lag_seconds, freshness_max_seconds,
                  freshness, availability_percent, availability, completeness_percent, completeness, detail
             from sla_status ${where('product_id')} order by product_id, coalesce(port, ''), measured_at desc, id desc`,
-    contracts: `select path, owner_team, version, title, description, schema from contracts ${contractsWhere}`,
+    contracts: `select path, owner_team, version, title, description from contracts ${contractsWhere}`,
     fields: `select contract_path, name, type, nullable, required, format, description, pii, classification, primary_key, is_unique
                from contract_fields ${fieldsWhere} order by contract_path, position`,
   };
@@ -59,13 +63,23 @@ function statements(filter: 'all' | 'some') {
 const ALL = statements('all');
 const SOME = statements('some');
 
-/** Makes a value read-only all the way down (rows as the database returned them: plain objects, arrays, dates). */
-function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const key of Object.keys(value)) deepFreeze((value as Record<string, unknown>)[key]);
+/**
+ * Makes rows read-only all the way down (plain objects, arrays, dates, as the database returned them), and has
+ * equal strings in them share one copy (`strings`, for one build or refresh): the rows repeat ids, paths, types,
+ * states and descriptions thousands of times, each its own string as read.
+ */
+function freeze<T>(value: T, strings: Map<string, string>): T {
+  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return value;
+  const record = value as Record<string, unknown>;
+  for (const key of Object.keys(record)) {
+    const item = record[key];
+    if (typeof item === 'string') {
+      const known = strings.get(item);
+      if (known === undefined) strings.set(item, item);
+      else record[key] = known;
+    } else freeze(item, strings);
   }
-  return value;
+  return Object.freeze(value);
 }
 
 function groupBy<R>(rows: readonly R[], keyOf: (row: R) => string): Map<string, R[]> {
@@ -136,8 +150,10 @@ export class ProductPages {
     const rows = async <R>(statement: string, withParams: readonly unknown[] = pageParams) => (await tx.query<R>(statement, withParams)).rows;
     const products = await rows<ProductRow>(text.products);
     const ports = groupBy(await rows<PortRow>(text.ports), (r) => r.product_id);
-    const inputs = groupBy(await rows<InputRow>(text.inputs), (r) => r.product_id);
-    const consumers = groupBy(await rows<InputRow>(text.consumers), (r) => r.upstream_product!);
+    const inputRows = await rows<InputRow>(text.inputs);
+    const inputs = groupBy(inputRows, (r) => r.product_id);
+    // Rows in (product, position) order, grouped by upstream product: ordered as the consumers statement orders them.
+    const consumers = groupBy(text.consumers === undefined ? inputRows.filter((r) => r.upstream_product !== null) : await rows<InputRow>(text.consumers), (r) => r.upstream_product!);
     const versions = groupBy(await rows<ProductVersionRow & { manifest: unknown }>(text.versions), (r) => r.product_id);
     const quality = groupBy(await rows<QualityRow>(text.quality), (r) => r.product_id);
     const sla = groupBy(await rows<SlaRow>(text.sla), (r) => r.product_id);
@@ -145,12 +161,13 @@ export class ProductPages {
     const fields = groupBy(await rows<FieldRow>(text.fields, params), (r) => r.contract_path);
 
     // Every statement has answered: the new pages and contracts replace the old ones at once.
+    const strings = new Map<string, string>();
     for (const id of replacing ?? []) this.pages.delete(id);
     for (const contract of contracts) {
-      this.contracts.set(contract.path, deepFreeze({ contract, fields: fields.get(contract.path) ?? NONE }));
+      this.contracts.set(contract.path, freeze({ contract, fields: fields.get(contract.path) ?? NONE }, strings));
     }
     for (const product of products) {
-      deepFreeze(product);
+      freeze(product, strings);
       const page: ProductPage = {
         product,
         ports: ports.get(product.id) ?? NONE,
@@ -160,7 +177,7 @@ export class ProductPages {
         quality: quality.get(product.id) ?? NONE,
         sla: sla.get(product.id) ?? NONE,
       };
-      this.pages.set(product.id, deepFreeze(page));
+      this.pages.set(product.id, freeze(page, strings));
     }
   }
 }
