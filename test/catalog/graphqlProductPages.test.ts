@@ -9,7 +9,7 @@ import { loadRepository } from '../../platform/repo/loadRepository.js';
 import { CATALOG_ADAPTERS } from '../support/catalogAdapters.js';
 import { countingSqlClient, type CountingSqlClient } from '../support/countingSqlClient.js';
 import { generateCatalog, type GeneratedCatalog } from '../support/generateCatalog.js';
-import { EXAMPLE_MESH, publishExampleMesh, startGraphQLCatalog } from '../support/graphqlCatalog.js';
+import { EXAMPLE_MESH, PRODUCT_DETAIL_QUERY, publishExampleMesh, startGraphQLCatalog } from '../support/graphqlCatalog.js';
 import { postJson } from '../support/httpRequest.js';
 import { runEvent, uuidFor } from '../support/lineageEvents.js';
 
@@ -41,28 +41,7 @@ const PAGE = gql`
 `;
 
 /** The benchmark's product page: what the page model serves, and runs. */
-const DETAIL = gql`
-  query Detail($id: ID!) {
-    product(id: $id) {
-      id name domain version status description tags layer pattern file publishedAt updatedAt
-      owner { team email slack }
-      sla { freshnessMax freshnessColumn availability completeness }
-      inputs { productId port fields description product { id name } dataset { id name } }
-      outputs {
-        name description compatibility status
-        dataset { id namespace name }
-        contract { path version title fields { name type required nullable pii classification description primaryKey } }
-        qualityScore { score grade measuredAt }
-        slaStatus { freshness availability completeness }
-      }
-      consumers { port fields product { id name domain } team { name } }
-      versions { seq version publishedAt publishedBy }
-      runs(first: 5) { id job state startedAt endedAt }
-      slaStatus { measuredAt freshness freshnessLagSeconds freshnessMaxSeconds availability availabilityPercent completeness completenessPercent }
-      qualityScore { score grade measuredAt dimensions { name score weight detail } }
-    }
-  }
-`;
+const DETAIL = PRODUCT_DETAIL_QUERY;
 
 type Page = Record<string, any> | null;
 
