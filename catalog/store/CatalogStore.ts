@@ -22,15 +22,17 @@ export interface CatalogCounts {
 /**
  * What a committed write changed, as the store announces it: a publication (products, contracts, ports, inputs,
  * declared lineage), OpenLineage events that stored something new, a quality result (of those products), an SLA
- * status (of those products). Read models built over the store (the GraphQL layer's) use it to know what is stale.
- * A publication names the products and contracts it wrote (not those it left unchanged) and the upstream products
+ * status (of those products), or `unknown`. Read models built over the store (the GraphQL layer's) use it to know
+ * what is stale. A publication names the products and contracts it wrote (not those it left unchanged) and the upstream products
  * that the written products' inputs named before or name now (their consumers changed).
  */
 export type CatalogChange =
   | { readonly kind: 'publish'; readonly products: readonly string[]; readonly contracts: readonly string[]; readonly upstreams: readonly string[] }
   | { readonly kind: 'lineage' }
   | { readonly kind: 'quality'; readonly products: readonly string[] }
-  | { readonly kind: 'sla'; readonly products: readonly string[] };
+  | { readonly kind: 'sla'; readonly products: readonly string[] }
+  /** Anything may have changed: a change too large to describe, or changes missed while not listening. */
+  | { readonly kind: 'unknown' };
 
 /**
  * The catalog's memory. One implementation over a `SqlClient`, which is where the two adapters differ
@@ -59,7 +61,8 @@ export interface CatalogStore {
   auditLog(query?: AuditQuery): Promise<AuditEntry[]>;
   /**
    * Calls `listener` after each write this store commits, before the write's own promise resolves (so before
-   * its request answers). Returns the function that stops the calls. Writes by other processes are not seen.
+   * its request answers), and, on PostgreSQL, after each write that another process's store commits to the
+   * same database, as soon as its notification arrives (`ChangeNotifier`). Returns the function that stops.
    */
   onChange(listener: (change: CatalogChange) => void): () => void;
   counts(): Promise<CatalogCounts>;

@@ -3,6 +3,7 @@ import type { ContractDiffer } from '../publish/ContractDiffer.js';
 import { preparePublish } from '../publish/preparePublish.js';
 import { readAuditLog, type AuditQuery } from './auditLog.js';
 import type { CatalogChange, CatalogCounts, CatalogStore } from './CatalogStore.js';
+import { ChangeNotifier } from './ChangeNotifier.js';
 import { ingestLineage } from './ingestLineage.js';
 import type { Principal } from './Principal.js';
 import { publishProducts } from './publishProducts.js';
@@ -20,19 +21,36 @@ export interface CatalogStoreOptions {
 /** The catalog store over either adapter. */
 export class SqlCatalogStore implements CatalogStore {
   private readonly listeners = new Set<(change: CatalogChange) => void>();
+  private readonly notifier: ChangeNotifier;
 
   constructor(
     readonly sql: SqlClient,
     private readonly options: CatalogStoreOptions = {},
-  ) {}
+  ) {
+    this.notifier = new ChangeNotifier(sql);
+  }
 
   onChange(listener: (change: CatalogChange) => void): () => void {
     this.listeners.add(listener);
+    void this.notifier.listen((change) => this.tell(change));
     return () => this.listeners.delete(listener);
   }
 
-  /** Tells the listeners what a committed write changed; a listener that throws does not fail the write. */
-  private changed(change: CatalogChange): void {
+  /**
+   * Resolves once the store hears the other processes' writes (`true`), or `false` when it cannot (PGlite, or
+   * the listening connection failed to open).
+   */
+  hearingOthers(): Promise<boolean> {
+    return this.notifier.listen((change) => this.tell(change));
+  }
+
+  /** Tells the listeners, and the other processes, what a committed write changed; neither can fail the write. */
+  private async changed(change: CatalogChange): Promise<void> {
+    this.tell(change);
+    await this.notifier.announce(change);
+  }
+
+  private tell(change: CatalogChange): void {
     for (const listener of this.listeners) {
       try {
         listener(change);
@@ -45,13 +63,13 @@ export class SqlCatalogStore implements CatalogStore {
   async publish(bundle: unknown, principal: Principal) {
     const prepared = preparePublish(bundle);
     const { outcome, written } = await this.sql.transaction((tx) => publishProducts(tx, prepared, principal, this.options.contractDiffer));
-    this.changed({ kind: 'publish', ...written });
+    await this.changed({ kind: 'publish', ...written });
     return outcome;
   }
 
   async ingestLineage(batch: IngestBatch) {
     const stored = await ingestLineage(this.sql, batch, this.options.copyThreshold);
-    if (stored.size > 0) this.changed({ kind: 'lineage' });
+    if (stored.size > 0) await this.changed({ kind: 'lineage' });
     return stored;
   }
 
@@ -74,14 +92,14 @@ export class SqlCatalogStore implements CatalogStore {
   async recordQualityResult(input: unknown, principal: Principal) {
     const id = await this.sql.transaction((tx) => recordQualityResult(tx, input, principal));
     // The input checked, so it names its product.
-    this.changed({ kind: 'quality', products: [(input as { productId: string }).productId] });
+    await this.changed({ kind: 'quality', products: [(input as { productId: string }).productId] });
     return id;
   }
 
   async recordSlaStatus(input: unknown, principal: Principal) {
     const id = await this.sql.transaction((tx) => recordSlaStatus(tx, input, principal));
     // The input checked, so it names its product.
-    this.changed({ kind: 'sla', products: [(input as { productId: string }).productId] });
+    await this.changed({ kind: 'sla', products: [(input as { productId: string }).productId] });
     return id;
   }
 
@@ -106,7 +124,8 @@ export class SqlCatalogStore implements CatalogStore {
     return rows[0]!;
   }
 
-  close() {
-    return this.sql.close();
+  async close() {
+    await this.notifier.close();
+    await this.sql.close();
   }
 }

@@ -1,4 +1,4 @@
-import type { QueryOptions, SqlClient, TransactionOptions } from '../../platform/db/SqlClient.js';
+import type { NotificationHandlers, QueryOptions, SqlClient, TransactionOptions } from '../../platform/db/SqlClient.js';
 import { retryTransient } from './retryTransient.js';
 import { translateDatabaseError } from './translateDatabaseError.js';
 
@@ -26,6 +26,7 @@ export function translatingClient(client: SqlClient, nested = false): SqlClient 
     },
     copyFrom: (sql, source) => translate(() => client.copyFrom(sql, source)),
     copyTo: (sql) => client.copyTo(sql),
+    ...(client.listen ? { listen: (channel: string, handlers: NotificationHandlers) => translate(() => client.listen!(channel, handlers)) } : {}),
     close: () => client.close(),
   };
 }

@@ -1,6 +1,6 @@
 import type { Problem } from '../problems/Problem.js';
 import { ProblemCode } from '../problems/codes.js';
-import { problemInFile } from '../source/SourceDocument.js';
+import { problemAt, problemInFile } from '../source/SourceDocument.js';
 import { errorMessage } from '../errors.js';
 import { checkContract } from './checkContract.js';
 import { CompileProof } from './CompileProof.js';
@@ -8,6 +8,7 @@ import { compileKey } from './compileKey.js';
 import type { Contract } from './Contract.js';
 import { ContractSet } from './ContractSet.js';
 import { lintContract } from './lint/lintContract.js';
+import { locateCompileFailure } from './locateCompileFailure.js';
 import type { LoadedContracts } from './loadContracts.js';
 import type { SchemaResolver } from './SchemaResolver.js';
 
@@ -56,7 +57,10 @@ export class ContractCompiler {
       this.compiled.add(key);
       return undefined;
     } catch (error) {
-      return problemInFile(contract.file, ProblemCode.CONTRACT_COMPILE_FAILED, 'error', `Ajv cannot compile the contract: ${errorMessage(error)}`);
+      const message = errorMessage(error);
+      const text = `Ajv cannot compile the contract: ${message}`;
+      const at = locateCompileFailure(contract, message);
+      return at ? problemAt(contract.document, ProblemCode.CONTRACT_COMPILE_FAILED, 'error', at.pointer, text, at.part) : problemInFile(contract.file, ProblemCode.CONTRACT_COMPILE_FAILED, 'error', text);
     }
   }
 }

@@ -41,7 +41,19 @@ export interface SqlClient {
   copyFrom(sql: string, source: Readable | AsyncIterable<Uint8Array | string>): Promise<number>;
   /** `COPY ... TO STDOUT`, as a stream of chunks. */
   copyTo(sql: string): AsyncIterable<Uint8Array>;
+  /**
+   * Listens on a notification channel (`LISTEN`) over a connection of its own, which is opened again when it is
+   * lost (`reset` is called then: notifications may have been missed meanwhile). Resolves once listening;
+   * returns the function that stops. Absent where no other process can write (PGlite: one process owns its data).
+   */
+  listen?(channel: string, handlers: NotificationHandlers): Promise<() => Promise<void>>;
   close(): Promise<void>;
+}
+
+/** What a `listen` calls: each notification's payload, and `reset` after the connection was lost and opened again. */
+export interface NotificationHandlers {
+  message(payload: string): void;
+  reset(): void;
 }
 
 /** Quotes an identifier for PostgreSQL. */

@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import copyStreams from 'pg-copy-streams';
-import { parseInt8, type QueryOptions, type SqlClient, type SqlResult, type TransactionOptions } from './SqlClient.js';
+import { parseInt8, quoteIdent, type NotificationHandlers, type QueryOptions, type SqlClient, type SqlResult, type TransactionOptions } from './SqlClient.js';
 
 const INT8 = 20;
 const types = {
@@ -25,13 +25,24 @@ export function createPostgresClient(url: string, options: { max?: number; appli
   // An idle client that loses its connection must not crash the process; the next query reconnects.
   pool.on('error', () => {});
   const location = redact(url);
-  return poolClient(pool, location);
+  const listener = () => new pg.Client({ connectionString: url, application_name: `${options.applicationName ?? 'mesh'}-listen`, connectionTimeoutMillis: 10_000, types });
+  return poolClient(pool, location, listener);
 }
 
-function poolClient(pool: pg.Pool, location: string): SqlClient {
+function poolClient(pool: pg.Pool, location: string, listener: () => pg.Client): SqlClient {
+  const listening = new Set<() => Promise<void>>();
   return {
     kind: 'postgres',
     location,
+    async listen(channel, handlers) {
+      const stop = await listen(listener, channel, handlers);
+      const remove = async () => {
+        listening.delete(remove);
+        await stop();
+      };
+      listening.add(remove);
+      return remove;
+    },
     query: <Row>(sql: string, params?: readonly unknown[], options?: QueryOptions) => run<Row>(pool, sql, params, options),
     async exec(sql: string) {
       await pool.query(sql);
@@ -56,8 +67,76 @@ function poolClient(pool: pg.Pool, location: string): SqlClient {
       return copyToWith(() => pool.connect(), sql);
     },
     async close() {
+      await Promise.all([...listening].map((stop) => stop()));
       await pool.end();
     },
+  };
+}
+
+/** Longest wait between two attempts to open a lost listening connection again. */
+const MAX_LISTEN_RETRY_MS = 10_000;
+
+/**
+ * `LISTEN channel` on a connection of its own (a pooled one would be handed to others). When the connection is
+ * lost, it is opened again after a growing wait (250 ms doubling up to 10 s), and `reset` is called once it
+ * listens again, since notifications sent in between are gone. The first connection must succeed: its error
+ * is the caller's.
+ */
+async function listen(connect: () => pg.Client, channel: string, handlers: NotificationHandlers): Promise<() => Promise<void>> {
+  let stopped = false;
+  let current: pg.Client | undefined;
+  let retry: NodeJS.Timeout | undefined;
+  let wait = 250;
+  const open = async (): Promise<void> => {
+    const client = connect();
+    client.on('notification', (n) => {
+      if (n.channel === channel && !stopped) handlers.message(n.payload ?? '');
+    });
+    client.on('error', () => lost(client));
+    client.on('end', () => lost(client));
+    try {
+      await client.connect();
+      await client.query(`listen ${quoteIdent(channel)}`);
+    } catch (error) {
+      await client.end().catch(() => {});
+      throw error;
+    }
+    if (stopped) {
+      await client.end().catch(() => {});
+      return;
+    }
+    current = client;
+    wait = 250;
+  };
+  const lost = (client: pg.Client) => {
+    if (stopped || current !== client || retry) return;
+    current = undefined;
+    client.end().catch(() => {});
+    const again = () => {
+      retry = setTimeout(() => {
+        retry = undefined;
+        if (stopped) return;
+        open().then(
+          () => {
+            if (!stopped) handlers.reset();
+          },
+          () => {
+            wait = Math.min(wait * 2, MAX_LISTEN_RETRY_MS);
+            again();
+          },
+        );
+      }, wait);
+      retry.unref();
+    };
+    again();
+  };
+  await open();
+  return async () => {
+    stopped = true;
+    if (retry) clearTimeout(retry);
+    const client = current;
+    current = undefined;
+    await client?.end().catch(() => {});
   };
 }
 

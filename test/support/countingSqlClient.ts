@@ -61,6 +61,7 @@ function wrap(client: SqlClient, counts: { total: number; byText: Map<string, nu
       count(sql);
       return client.copyTo(sql);
     },
+    ...(client.listen ? { listen: client.listen.bind(client) } : {}),
     close: () => client.close(),
   };
 }

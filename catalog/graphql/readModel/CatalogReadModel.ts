@@ -47,10 +47,13 @@ export interface ServedPage {
  * publication: the products and contracts it wrote, and the upstream products whose consumers changed; a quality
  * result or SLA status: its product), and a page is served only when neither it nor a contract its ports show is
  * stale. The background refresh reads just those pages and contracts again, so the rest of the catalog stays in
- * memory while one product is published.
+ * memory while one product is published. After an `unknown` change every page is stale, and the next build reads
+ * them all.
  *
- * Writers in other processes (another `mesh serve`, SQL by hand) are not announced: the models see them at their
- * next rebuild. mesh's own writers all go through the store.
+ * Writers in other processes (another `mesh serve`, `mesh publish --db`) are announced on PostgreSQL by
+ * notification (`ChangeNotifier`): their writes make the models stale as soon as it arrives, milliseconds after
+ * their commit, so answers lag another process's write by that long at most. SQL written by hand is not seen
+ * until the next rebuild.
  */
 export class CatalogReadModel {
   private readonly search = new Slot<SearchIndex>();
@@ -62,6 +65,9 @@ export class CatalogReadModel {
   /** What the refresh in progress reads; still stale until it has read them. */
   private refreshingPages: ReadonlySet<string> = new Set();
   private refreshingContracts: ReadonlySet<string> = new Set();
+  /** Every page is stale (an `unknown` change), until a whole build that began after it ends. */
+  private staleAll = false;
+  private refreshingAll = false;
   private searchFull = true;
   private readonly qualityOf = new Set<string>();
   private readonly tsqueries = new Map<string, TsQuery | null>();
@@ -81,10 +87,15 @@ export class CatalogReadModel {
   changed(change: CatalogChange): void {
     switch (change.kind) {
       case 'publish':
+      case 'unknown':
         this.search.version++;
         this.searchFull = true;
         this.lineage.version++;
-        this.pagesChanged([...change.products, ...change.upstreams], change.contracts);
+        if (change.kind === 'publish') this.pagesChanged([...change.products, ...change.upstreams], change.contracts);
+        else {
+          this.staleAll = true;
+          this.pages.version++;
+        }
         break;
       case 'lineage':
         this.lineage.version++;
@@ -115,7 +126,7 @@ export class CatalogReadModel {
   productPage(id: string): ServedPage | null | undefined {
     const pages = this.pages.value;
     if (this.pages.built !== this.pages.version || !pages) this.schedule(this.pages, () => this.buildPages());
-    if (!pages || this.stalePages.has(id) || this.refreshingPages.has(id)) return undefined;
+    if (!pages || this.staleAll || this.refreshingAll || this.stalePages.has(id) || this.refreshingPages.has(id)) return undefined;
     const page = pages.page(id);
     if (page === null) return null;
     const contracts: ContractEntry[] = [];
@@ -196,19 +207,25 @@ export class CatalogReadModel {
     const current = this.pages.value;
     this.refreshingPages = new Set(this.stalePages);
     this.refreshingContracts = new Set(this.staleContracts);
+    this.refreshingAll = this.staleAll;
     this.stalePages.clear();
     this.staleContracts.clear();
+    this.staleAll = false;
+    // The old pages are not served while all are read again (nor in the moment before the new ones take their place).
+    if (this.refreshingAll) this.pages.value = undefined;
     try {
-      if (!current) return await ProductPages.load(this.sql);
+      if (!current || this.refreshingAll) return await ProductPages.load(this.sql);
       await current.refresh(this.sql, [...this.refreshingPages], [...this.refreshingContracts]);
       return current;
     } catch (error) {
       for (const id of this.refreshingPages) this.stalePages.add(id);
       for (const path of this.refreshingContracts) this.staleContracts.add(path);
+      this.staleAll ||= this.refreshingAll;
       throw error;
     } finally {
       this.refreshingPages = new Set();
       this.refreshingContracts = new Set();
+      this.refreshingAll = false;
     }
   }
 
