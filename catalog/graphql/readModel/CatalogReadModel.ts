@@ -36,10 +36,10 @@ export interface ServedPage {
 
 /**
  * The GraphQL layer's read models: discovery (`SearchIndex`), lineage with impact (`LineageGraph`) and product
- * pages (`ProductPages`), held in memory and kept in step with the store. Every write the store commits is announced (`CatalogStore.onChange`)
- * before the writer's request answers; the models it touches are stale from then on, and a stale model is not
- * used: until it is rebuilt in the background (at most once per `minRebuildMs`, after the latest change), its
- * queries run on the database as before. So an answer never reflects less than what was committed before the
+ * pages (`ProductPages`), held in memory and kept in step with the store. Every write the store commits is
+ * announced (`CatalogStore.onChange`) before the writer's request answers; the models it touches are stale from
+ * then on, and a stale model is not used: until it is rebuilt in the background (at most once per `minRebuildMs`,
+ * after the latest change), its queries run on the database as before. So an answer never reflects less than what was committed before the
  * request arrived, read model or not; the models only make the common case cheap. A quality result refreshes
  * the quality of its product in the search index rather than rebuilding it.
  *
@@ -120,7 +120,7 @@ export class CatalogReadModel {
 
   /**
    * A product's page with its ports' contracts, when the page model is built and neither the page nor one of
-   * those contracts is stale; \`null\` when, so, there is no such product; otherwise \`undefined\` (ask the
+   * those contracts is stale; `null` when, so, there is no such product; otherwise `undefined` (ask the
    * database), and a refresh is scheduled.
    */
   productPage(id: string): ServedPage | null | undefined {
