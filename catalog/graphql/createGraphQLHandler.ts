@@ -70,6 +70,7 @@ export async function createGraphQLHandler(options: GraphQLHandlerOptions): Prom
   // Built in the background from the start; until then queries run on the database.
   readModel?.searchIndex();
   readModel?.lineageGraph();
+  readModel?.productPage('');
   return {
     access: 'read',
     async handle(req: IncomingMessage, res: ServerResponse, context: RequestContext) {

@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import { createHash } from 'node:crypto';
 import type { QueryOptions, SqlClient } from '../../platform/db/SqlClient.js';
+import type { ServedPage } from './readModel/CatalogReadModel.js';
 import type {
   ContractRow,
   ContractVersionRow,
@@ -66,6 +67,8 @@ export class Loaders {
   readonly inputs: DataLoader<string, InputRow[]>;
   readonly consumers: DataLoader<string, InputRow[]>;
   readonly contract: DataLoader<string, ContractRow | undefined>;
+  /** A contract's JSON Schema, for a contract row without it (from the product pages' model). */
+  readonly contractSchema: DataLoader<string, { path: string; schema: unknown } | undefined>;
   readonly contractFields: DataLoader<string, FieldRow[]>;
   readonly contractVersions: DataLoader<string, ContractVersionRow[]>;
   readonly productVersions: DataLoader<string, ProductVersionRow[]>;
@@ -103,6 +106,7 @@ export class Loaders {
       'select path, owner_team, version, title, description, schema from contracts where path = any($1::text[])',
       (r) => r.path,
     );
+    this.contractSchema = this.single<{ path: string; schema: unknown }>('select path, schema from contracts where path = any($1::text[])', (r) => r.path);
     this.contractFields = this.grouped<FieldRow>(
       `select contract_path, name, type, nullable, required, format, description, pii, classification, primary_key, is_unique
          from contract_fields where contract_path = any($1::text[]) order by contract_path, position`,
@@ -162,6 +166,26 @@ export class Loaders {
       for (const path of new Set(row.ports.map((p) => p.contract_path))) this.contractFields.prime(path, row.fields.filter((f) => f.contract_path === path));
     }
     return ids.map((id) => found.get(id));
+  }
+
+  /**
+   * Primes the loaders with a product page from the read model (`CatalogReadModel.productPage`), as `detail`
+   * primes them with the page statement's rows; returns the product. The rows are the model's, frozen.
+   */
+  primePage({ page, contracts }: ServedPage): ProductRow {
+    const id = page.product.id;
+    this.product.prime(id, page.product);
+    this.ports.prime(id, page.ports as PortRow[]);
+    this.inputs.prime(id, page.inputs as InputRow[]);
+    this.consumers.prime(id, page.consumers as InputRow[]);
+    this.productVersions.prime(id, page.versions as ProductVersionRow[]);
+    this.latestQuality.prime(id, page.quality as QualityRow[]);
+    this.latestSla.prime(id, page.sla as SlaRow[]);
+    for (const { contract, fields } of contracts) {
+      this.contract.prime(contract.path, contract);
+      this.contractFields.prime(contract.path, fields as FieldRow[]);
+    }
+    return page.product;
   }
 
   /** Quality results of products, newest first, at most `first` per product, of one port or all. */

@@ -276,9 +276,14 @@ export const resolvers = withDefaults({
         facets: result.facets,
       };
     },
-    // A product page (anything beyond the product's own columns) is read in one statement; a lookup in one row.
-    product: (_: unknown, args: Args, context: GraphQLContext, info: GraphQLResolveInfo) =>
-      (selectsRelations(info) ? context.loaders.productDetail : context.loaders.product).load(args['id']),
+    // A product page (anything beyond the product's own columns) comes from the read model when it is current
+    // for this product, else is read in one statement; a lookup reads one row.
+    product: (_: unknown, args: Args, context: GraphQLContext, info: GraphQLResolveInfo) => {
+      if (!selectsRelations(info)) return context.loaders.product.load(args['id']);
+      const served = context.readModel?.productPage(args['id']);
+      if (served === undefined) return context.loaders.productDetail.load(args['id']);
+      return served === null ? null : context.loaders.primePage(served);
+    },
     lineage: (_: unknown, args: Args, context: GraphQLContext) => graphFor(context, args['node'], args['direction'], args['depth'], args['first']),
     impact: (_: unknown, args: Args, context: GraphQLContext) => impactList(context, { node: args['node'] }, args['depth'], args['first']),
     async fields(_: unknown, args: Args, context: GraphQLContext) {
@@ -366,6 +371,7 @@ export const resolvers = withDefaults({
     },
   },
   Contract: {
+    schema: async (c: ContractRow, _: Args, context: GraphQLContext) => ('schema' in c ? c.schema : (await context.loaders.contractSchema.load(c.path))?.schema),
     owner: (c: ContractRow) => c.owner_team,
     fields: (c: ContractRow, _: Args, context: GraphQLContext) => context.loaders.contractFields.load(c.path),
     versions: async (c: ContractRow, args: Args, context: GraphQLContext) => (await context.loaders.contractVersions.load(c.path)).slice(0, args['first']),

@@ -46,7 +46,8 @@ export interface ContractRow {
   readonly version: string | null;
   readonly title: string | null;
   readonly description: string | null;
-  readonly schema: unknown;
+  /** Absent in the product pages' model (`ProductPages`): `Contract.schema` reads it then. */
+  readonly schema?: unknown;
 }
 
 export interface FieldRow {

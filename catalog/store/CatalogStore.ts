@@ -22,13 +22,15 @@ export interface CatalogCounts {
 /**
  * What a committed write changed, as the store announces it: a publication (products, contracts, ports, inputs,
  * declared lineage), OpenLineage events that stored something new, a quality result (of those products), an SLA
- * status, or `unknown`. Read models built over the store (the GraphQL layer's) use it to know they are stale.
+ * status (of those products), or `unknown`. Read models built over the store (the GraphQL layer's) use it to know
+ * what is stale. A publication names the products and contracts it wrote (not those it left unchanged) and the upstream products
+ * that the written products' inputs named before or name now (their consumers changed).
  */
 export type CatalogChange =
-  | { readonly kind: 'publish' }
+  | { readonly kind: 'publish'; readonly products: readonly string[]; readonly contracts: readonly string[]; readonly upstreams: readonly string[] }
   | { readonly kind: 'lineage' }
   | { readonly kind: 'quality'; readonly products: readonly string[] }
-  | { readonly kind: 'sla' }
+  | { readonly kind: 'sla'; readonly products: readonly string[] }
   /** Anything may have changed: a change too large to describe, or changes missed while not listening. */
   | { readonly kind: 'unknown' };
 

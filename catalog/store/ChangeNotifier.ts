@@ -85,7 +85,7 @@ export class ChangeNotifier {
 
   /** The change a payload carries, unless this notifier sent it or it is not one of ours. */
   decode(payload: string): CatalogChange | undefined {
-    let message: { o?: unknown; c?: { kind?: unknown; products?: unknown } };
+    let message: { o?: unknown; c?: { kind?: unknown; products?: unknown; contracts?: unknown; upstreams?: unknown } };
     try {
       message = JSON.parse(payload) as typeof message;
     } catch {
@@ -93,14 +93,18 @@ export class ChangeNotifier {
     }
     if (message === null || typeof message !== 'object' || message.o === this.origin) return undefined;
     const change = message.c;
+    const names = (value: unknown): value is string[] => Array.isArray(value) && value.every((p) => typeof p === 'string');
     switch (change?.kind) {
-      case 'publish':
       case 'lineage':
-      case 'sla':
       case 'unknown':
         return { kind: change.kind };
+      case 'publish':
+        return names(change.products) && names(change.contracts) && names(change.upstreams)
+          ? { kind: 'publish', products: change.products, contracts: change.contracts, upstreams: change.upstreams }
+          : { kind: 'unknown' };
       case 'quality':
-        return Array.isArray(change.products) && change.products.every((p) => typeof p === 'string') ? { kind: 'quality', products: change.products as string[] } : { kind: 'unknown' };
+      case 'sla':
+        return names(change.products) ? { kind: change.kind, products: change.products } : { kind: 'unknown' };
       default:
         return undefined;
     }

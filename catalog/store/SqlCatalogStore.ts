@@ -62,8 +62,8 @@ export class SqlCatalogStore implements CatalogStore {
 
   async publish(bundle: unknown, principal: Principal) {
     const prepared = preparePublish(bundle);
-    const outcome = await this.sql.transaction((tx) => publishProducts(tx, prepared, principal, this.options.contractDiffer));
-    await this.changed({ kind: 'publish' });
+    const { outcome, written } = await this.sql.transaction((tx) => publishProducts(tx, prepared, principal, this.options.contractDiffer));
+    await this.changed({ kind: 'publish', ...written });
     return outcome;
   }
 
@@ -98,7 +98,8 @@ export class SqlCatalogStore implements CatalogStore {
 
   async recordSlaStatus(input: unknown, principal: Principal) {
     const id = await this.sql.transaction((tx) => recordSlaStatus(tx, input, principal));
-    await this.changed({ kind: 'sla' });
+    // The input checked, so it names its product.
+    await this.changed({ kind: 'sla', products: [(input as { productId: string }).productId] });
     return id;
   }
 

@@ -24,6 +24,17 @@ export interface PublishOutcome {
   readonly warnings: readonly string[];
 }
 
+/**
+ * What a publication wrote, for the store's change announcement (`CatalogChange`): the products and contracts
+ * written (not those left unchanged), and the upstream products their inputs named before or name now, whose
+ * consumers may have changed.
+ */
+export interface PublishWritten {
+  readonly products: readonly string[];
+  readonly contracts: readonly string[];
+  readonly upstreams: readonly string[];
+}
+
 interface Existing {
   readonly id: string;
   readonly ownerTeam: string;
@@ -38,7 +49,12 @@ interface Existing {
  * nothing and adds no version. A team's token publishes only its team's products and contracts, and cannot
  * take over another team's (changing an owner takes direct database access). Every write is audited.
  */
-export async function publishProducts(tx: SqlClient, prepared: PreparedPublish, principal: Principal, differ?: ContractDiffer): Promise<PublishOutcome> {
+export async function publishProducts(
+  tx: SqlClient,
+  prepared: PreparedPublish,
+  principal: Principal,
+  differ?: ContractDiffer,
+): Promise<{ outcome: PublishOutcome; written: PublishWritten }> {
   const productIds = prepared.products.map((p) => p.id).sort();
   const contractPaths = prepared.contracts.map((c) => c.path).sort();
   // Row locks, taken in key order, serialize concurrent publications of the same products.
@@ -129,7 +145,7 @@ export async function publishProducts(tx: SqlClient, prepared: PreparedPublish, 
   }
 
   if (contractRows.length > 0) await writeContracts(tx, contractRows);
-  if (changed.length > 0) await writeProducts(tx, changed, productItems, contractSeq, by);
+  const upstreams = changed.length > 0 ? await writeProducts(tx, changed, productItems, contractSeq, by) : [];
   const auditRows = [
     ...contractItems.filter((c) => c.action !== 'unchanged').map((c) => ({ action: 'contract.publish', target: `contract:${c.id}`, detail: { seq: c.seq, version: c.version } })),
     ...productItems.filter((p) => p.action !== 'unchanged').map((p) => ({ action: 'product.publish', target: productKey(p.id), detail: { seq: p.seq, version: p.version } })),
@@ -141,7 +157,10 @@ export async function publishProducts(tx: SqlClient, prepared: PreparedPublish, 
       [JSON.stringify(auditRows), team, principal.kind === 'token' ? principal.tokenId : null, principalLabel(principal)],
     );
   }
-  return { products: productItems, contracts: contractItems, warnings };
+  return {
+    outcome: { products: productItems, contracts: contractItems, warnings },
+    written: { products: changed.map((p) => p.id), contracts: contractRows.map((c) => c['path'] as string), upstreams },
+  };
 }
 
 function byId(rows: readonly Existing[]): Map<string, Existing> {
@@ -204,7 +223,7 @@ async function writeProducts(
   items: readonly PublishedItem[],
   contractSeq: ReadonlyMap<string, number>,
   by: string,
-): Promise<void> {
+): Promise<string[]> {
   const seqOf = new Map(items.map((i) => [i.id, i.seq]));
   const ids = changed.map((p) => p.id);
   const nodes = new Map<string, Record<string, unknown>>();
@@ -314,7 +333,11 @@ async function writeProducts(
          as x(product text, name text, position int, description text, contract text, compatibility text, status text, dataset text)`,
     [JSON.stringify(ports)],
   );
-  await tx.query('delete from product_inputs where product_id = any($1::text[])', [ids]);
+  // The upstream products named before and now: their consumers change.
+  const upstreams = new Set(inputs.map((i) => i['upstreamProduct'] as string | null));
+  const before = await tx.query<{ upstream: string | null }>('delete from product_inputs where product_id = any($1::text[]) returning upstream_product as upstream', [ids]);
+  for (const row of before.rows) upstreams.add(row.upstream);
+  upstreams.delete(null);
   if (inputs.length > 0) {
     await tx.query(
       `insert into product_inputs (product_id, position, upstream_product, upstream_port, dataset_key, fields, description)
@@ -335,4 +358,5 @@ async function writeProducts(
       [JSON.stringify(edges)],
     );
   }
+  return [...upstreams] as string[];
 }

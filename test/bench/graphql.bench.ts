@@ -23,7 +23,7 @@ import { openSqlClient } from '../../catalog/store/openCatalogStore.js';
 import { SqlCatalogStore } from '../../catalog/store/SqlCatalogStore.js';
 import { countingSqlClient, type CountingSqlClient } from '../support/countingSqlClient.js';
 import { BENCH_SCALE, generateCatalog, type CatalogScale, type GeneratedCatalog } from '../support/generateCatalog.js';
-import { startGraphQLCatalog } from '../support/graphqlCatalog.js';
+import { PRODUCT_DETAIL_QUERY, startGraphQLCatalog } from '../support/graphqlCatalog.js';
 import { createTestDatabase, postgresAvailable, type TestDatabase } from '../support/postgres.js';
 import { loadFor, type LoadResult } from './loadClients.js';
 import { report } from './support.js';
@@ -61,27 +61,7 @@ query Search($query: String!) {
   }
 }`;
 
-const DETAIL = /* GraphQL */ `
-query Detail($id: ID!) {
-  product(id: $id) {
-    id name domain version status description tags layer pattern file publishedAt updatedAt
-    owner { team email slack }
-    sla { freshnessMax freshnessColumn availability completeness }
-    inputs { productId port fields description product { id name } dataset { id name } }
-    outputs {
-      name description compatibility status
-      dataset { id namespace name }
-      contract { path version title fields { name type required nullable pii classification description primaryKey } }
-      qualityScore { score grade measuredAt }
-      slaStatus { freshness availability completeness }
-    }
-    consumers { port fields product { id name domain } team { name } }
-    versions { seq version publishedAt publishedBy }
-    runs(first: 5) { id job state startedAt endedAt }
-    slaStatus { measuredAt freshness freshnessLagSeconds freshnessMaxSeconds availability availabilityPercent completeness completenessPercent }
-    qualityScore { score grade measuredAt dimensions { name score weight detail } }
-  }
-}`;
+const DETAIL = PRODUCT_DETAIL_QUERY;
 
 const LINEAGE = /* GraphQL */ `
 query Lineage($node: ID!) {

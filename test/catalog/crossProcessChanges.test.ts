@@ -74,6 +74,26 @@ describe.skipIf(!available)('writes by another process reach the read models (Po
     expect(model.searchIndex()!.search((await model.tsquery('zebracorn')) ?? undefined, {}, 10, 0).page.map((p) => p.id)).toEqual(['sales.orders']);
   });
 
+  it("a publication and an SLA status by the other process show on the product pages, stale first, then from the model", async () => {
+    const model = served.readModel!;
+    await model.ready();
+    const description = async (id: string) => (await client.request<{ product: { description: string; slaStatus: { freshness: string } | null; outputs: unknown[] } }>(gql`query($id: ID!) { product(id: $id) { description slaStatus { freshness } outputs { name } } }`, { id })).product;
+    expect(model.productPage('sales.orders')).toBeTruthy();
+    await publishWord('aardvark');
+    expect(await eventually(async () => (await description('sales.orders')).description.includes('aardvark'))).toBe(true);
+    await model.ready();
+    expect(model.productPage('sales.orders')!.page.product.description).toContain('aardvark');
+    await writer.recordSlaStatus({ productId: 'sales.customers', measuredAt: '2026-12-01T00:00:00.000Z', freshness: { status: 'BREACHED' }, availability: { status: 'MET' }, completeness: { status: 'MET' } }, admin);
+    expect(await eventually(async () => (await description('sales.customers')).slaStatus?.freshness === 'BREACHED')).toBe(true);
+    // An unknown change (what a reopened listening connection reports): every page is stale until read again.
+    model.changed({ kind: 'unknown' });
+    expect(model.productPage('sales.orders')).toBeUndefined();
+    expect(model.productPage('finance.revenue')).toBeUndefined();
+    await model.ready();
+    expect(model.productPage('finance.revenue')).toBeTruthy();
+    expect(model.productPage('sales.customers')!.page.sla.map((s) => s.freshness)).toContain('BREACHED');
+  });
+
   it('lineage ingested by the other server shows in walks', async () => {
     const token = (await writer.createToken('sales-analytics', admin)).token;
     const job = { namespace: 'airflow', name: 'okapi_export' };
@@ -134,7 +154,10 @@ describe('ChangeNotifier payloads', () => {
   const notifier = new ChangeNotifier({ kind: 'postgres', location: 'postgres://', query: async () => ({ rows: [], rowCount: 0 }), exec: async () => {}, transaction: async () => { throw new Error('unused'); }, copyFrom: async () => 0, copyTo: async function* () {}, close: async () => {}, listen: async () => async () => {} });
 
   it.each([
-    ['another origin\'s publish', { o: 'x', c: { kind: 'publish' } }, { kind: 'publish' }],
+    ['another origin\'s publish names what it wrote', { o: 'x', c: { kind: 'publish', products: ['a.b'], contracts: ['c.json'], upstreams: [] } }, { kind: 'publish', products: ['a.b'], contracts: ['c.json'], upstreams: [] }],
+    ['a publish without what it wrote is anything', { o: 'x', c: { kind: 'publish' } }, { kind: 'unknown' }],
+    ['an SLA status names its product', { o: 'x', c: { kind: 'sla', products: ['a.b'] } }, { kind: 'sla', products: ['a.b'] }],
+    ['an SLA status without it is anything', { o: 'x', c: { kind: 'sla' } }, { kind: 'unknown' }],
     ['a quality result names its products', { o: 'x', c: { kind: 'quality', products: ['a.b'] } }, { kind: 'quality', products: ['a.b'] }],
     ['a quality result without products is anything', { o: 'x', c: { kind: 'quality', products: [1] } }, { kind: 'unknown' }],
     ['its own origin is ignored', { o: notifier.origin, c: { kind: 'publish' } }, undefined],

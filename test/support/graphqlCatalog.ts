@@ -38,3 +38,26 @@ export async function publishExampleMesh(store: CatalogStore): Promise<void> {
   const repository = await loadRepository(EXAMPLE_MESH);
   await store.publish(buildPublishBundle(repository), { kind: 'direct', name: 'test' });
 }
+
+/** The benchmark's product page (`test/bench/graphql.bench.ts`): every field of a product's detail page, and its last runs. */
+export const PRODUCT_DETAIL_QUERY = /* GraphQL */ `
+query Detail($id: ID!) {
+  product(id: $id) {
+    id name domain version status description tags layer pattern file publishedAt updatedAt
+    owner { team email slack }
+    sla { freshnessMax freshnessColumn availability completeness }
+    inputs { productId port fields description product { id name } dataset { id name } }
+    outputs {
+      name description compatibility status
+      dataset { id namespace name }
+      contract { path version title fields { name type required nullable pii classification description primaryKey } }
+      qualityScore { score grade measuredAt }
+      slaStatus { freshness availability completeness }
+    }
+    consumers { port fields product { id name domain } team { name } }
+    versions { seq version publishedAt publishedBy }
+    runs(first: 5) { id job state startedAt endedAt }
+    slaStatus { measuredAt freshness freshnessLagSeconds freshnessMaxSeconds availability availabilityPercent completeness completenessPercent }
+    qualityScore { score grade measuredAt dimensions { name score weight detail } }
+  }
+}`;
