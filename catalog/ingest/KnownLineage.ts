@@ -1,6 +1,9 @@
 import type { DerivedRows } from './IngestBatch.js';
 import { edgeId } from './IngestBatch.js';
 
+/** The facet through which a dataset names its product and port, which the lineage graph reads. */
+const MESH_FACET = 'mesh_dataProduct';
+
 /** Most nodes, and most edges, remembered (each some 100 bytes); past it, that memory starts again empty. */
 const DEFAULT_LIMIT = 200_000;
 
@@ -29,6 +32,20 @@ export class KnownLineage {
       }),
       runs: rows.runs,
     };
+  }
+
+  /**
+   * Whether writing these rows (already `filter`ed) can change the lineage graph as the GraphQL read model holds
+   * it (`LineageGraph`: nodes by key, edges by source, kind and target, and datasets' `mesh_dataProduct`
+   * facets): a node or an edge this memory does not know, or a node that reports a `mesh_dataProduct` facet.
+   * Otherwise the rows only move stamps and facets the graph does not read on, and add runs. Unknown rows may
+   * be stored already (by another process): the answer errs only towards "can change".
+   */
+  changesGraph(rows: DerivedRows): boolean {
+    return (
+      rows.edges.some((edge) => !this.edges.has(edgeId(edge))) ||
+      rows.nodes.some((node) => !this.nodes.has(node.key) || Object.prototype.hasOwnProperty.call(node.facets, MESH_FACET))
+    );
   }
 
   /** Remembers rows a committed transaction wrote (or found stored). */

@@ -21,7 +21,8 @@ export interface CatalogCounts {
 
 /**
  * What a committed write changed, as the store announces it: a publication (products, contracts, ports, inputs,
- * declared lineage), OpenLineage events that stored something new, a quality result (of those products), an SLA
+ * declared lineage), OpenLineage events that may have changed the lineage graph (a node or edge not known to
+ * be stored, a dataset's mesh facet; events that only add runs or move facets' stamps are not announced), a quality result (of those products), an SLA
  * status (of those products), or `unknown`. Read models built over the store (the GraphQL layer's) use it to know
  * what is stale. A publication names the products and contracts it wrote (not those it left unchanged) and the upstream products
  * that the written products' inputs named before or name now (their consumers changed).

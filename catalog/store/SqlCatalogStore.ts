@@ -68,8 +68,8 @@ export class SqlCatalogStore implements CatalogStore {
   }
 
   async ingestLineage(batch: IngestBatch) {
-    const stored = await ingestLineage(this.sql, batch, this.options.copyThreshold);
-    if (stored.size > 0) await this.changed({ kind: 'lineage' });
+    const { stored, graphChanged } = await ingestLineage(this.sql, batch, this.options.copyThreshold);
+    if (graphChanged) await this.changed({ kind: 'lineage' });
     return stored;
   }
 

@@ -194,13 +194,26 @@ export const DEFAULT_COPY_THRESHOLD = 64;
  * path, large ones the `COPY` path (`copyThreshold`, default `DEFAULT_COPY_THRESHOLD`). Either way, rows the
  * batch's `known` memory says are stored are not sent, and what was sent is remembered once committed.
  */
-export async function ingestLineage(sql: SqlClient, batch: IngestBatch, copyThreshold = DEFAULT_COPY_THRESHOLD): Promise<Set<string>> {
+export async function ingestLineage(sql: SqlClient, batch: IngestBatch, copyThreshold = DEFAULT_COPY_THRESHOLD): Promise<IngestedLineage> {
   if (batch.hashes().length >= copyThreshold) return copyLineage(sql, batch);
   const rows = batch.derivedRows(new Set(batch.hashes()));
+  const graphChanged = changesGraph(batch, rows);
   // One statement commits or fails as a whole; a deadlock with a concurrent batch is retried.
   const result = await retryTransient(() => sql.query<{ stored: string[] }>(INGEST_SQL, [batch.statementJson(rows)], { name: 'mesh_ingest_lineage_v4' }));
   batch.known?.remember(rows);
-  return new Set(result.rows[0]?.stored ?? []);
+  const stored = new Set(result.rows[0]?.stored ?? []);
+  return { stored, graphChanged: graphChanged && stored.size > 0 };
+}
+
+/** What an ingestion stored: the hashes of the events stored now, and whether the lineage graph may have changed. */
+export interface IngestedLineage {
+  readonly stored: Set<string>;
+  readonly graphChanged: boolean;
+}
+
+/** Whether the rows can change the lineage graph: always, without a memory of what is stored (`KnownLineage.changesGraph`). */
+function changesGraph(batch: IngestBatch, rows: DerivedRows): boolean {
+  return batch.known ? batch.known.changesGraph(rows) : true;
 }
 
 /**
@@ -210,9 +223,10 @@ export async function ingestLineage(sql: SqlClient, batch: IngestBatch, copyThre
  * once: the second one's `COPY` waits for the first to commit and then fails on the unique hash; the transaction
  * runs again and finds the event stored.
  */
-async function copyLineage(sql: SqlClient, batch: IngestBatch): Promise<Set<string>> {
+async function copyLineage(sql: SqlClient, batch: IngestBatch): Promise<IngestedLineage> {
   for (let attempt = 1; ; attempt++) {
     let derived: DerivedRows | undefined;
+    let graphChanged = false;
     try {
       const stored = await sql.transaction(async (tx) => {
         const hashes = batch.hashes();
@@ -226,11 +240,12 @@ async function copyLineage(sql: SqlClient, batch: IngestBatch): Promise<Set<stri
         if (stored.size === 0) return stored;
         await tx.copyFrom(COPY_EVENTS, Readable.from([batch.copyRows(stored)]));
         derived = batch.derivedRows(stored);
+        graphChanged = changesGraph(batch, derived);
         await tx.query(DERIVE_SQL, [batch.derivedJson(stored, derived)], { name: 'mesh_derive_lineage_v1' });
         return stored;
       });
       if (derived) batch.known?.remember(derived);
-      return stored;
+      return { stored, graphChanged: graphChanged && stored.size > 0 };
     } catch (error) {
       if (attempt >= RACE_ATTEMPTS || !(error instanceof ConflictError) || sqlStateOf(error) !== '23505' || constraintOf(error) !== 'lineage_events_hash') throw error;
     }

@@ -12,6 +12,7 @@ import { parseTsQuery, parseTsVector } from '../../catalog/graphql/readModel/tex
 import { buildPublishBundle } from '../../catalog/publish/PublishBundle.js';
 import type { CatalogStore } from '../../catalog/store/CatalogStore.js';
 import { openCatalogStore } from '../../catalog/store/openCatalogStore.js';
+import { meshDatasetFacet } from '../../platform/lineage/meshFacets.js';
 import { loadRepository } from '../../platform/repo/loadRepository.js';
 import { CATALOG_ADAPTERS } from '../support/catalogAdapters.js';
 import { generateCatalog, type GeneratedCatalog } from '../support/generateCatalog.js';
@@ -268,5 +269,34 @@ describe.each(CATALOG_ADAPTERS)('GraphQL read models stay current ($name)', (ada
       { n: `job:${job.namespace}:${job.name}` },
     );
     expect(withFacets.lineage.nodes.find((n) => n.id === `dataset:${report.namespace}:${report.name}`)!.facets).toHaveProperty('schema');
+  });
+
+  it.skipIf(!adapter.available)('another run over known lineage leaves the graph current; a mesh facet on a known dataset does not', async () => {
+    const model = catalog.readModel!;
+    const job = { namespace: 'airflow', name: 'okapi_refresh' };
+    const copy = { namespace: 'postgres://warehouse.internal:5432', name: 'scratch.okapi_sessions' };
+    const input = { namespace: 'postgres://crm:5432', name: 'crm.public.sessions' };
+    const post = async (event: Record<string, unknown>) => {
+      const answer = await postJson(`${catalog.url}/api/v1/lineage`, event, token);
+      expect(answer.status, answer.text).toBe(201);
+    };
+    const run = (name: string) => runEvent({ runId: uuidFor(name), eventType: 'COMPLETE', job, inputs: [input], outputs: [copy], fields: 2 }) as any;
+    await post(run('okapi-1'));
+    expect(model.lineageGraph()).toBeUndefined();
+    await model.ready();
+    // The same job over the same datasets again: a new run, new facet stamps, nothing the graph holds.
+    await post(run('okapi-2'));
+    expect(model.lineageGraph()).toBeDefined();
+    expect((await store.sql.query('select 1 from runs where run_id = $1', [uuidFor('okapi-2')])).rows).toHaveLength(1);
+    // The dataset now names its product through mesh's facet: the graph changes (the dataset joins the product).
+    const { manifest } = (await loadRepository(EXAMPLE_MESH)).products.get('marketing.sessions')!;
+    const port = manifest.outputs[0]!;
+    const tagged = run('okapi-3');
+    tagged.outputs[0].facets.mesh_dataProduct = meshDatasetFacet('https://example.com/test', catalog.url, manifest, port, undefined);
+    await post(tagged);
+    expect(model.lineageGraph()).toBeUndefined();
+    await model.ready();
+    const dataset = await client.request<{ dataset: { product: { id: string } | null; port: string | null } }>(gql`query($id: ID!) { dataset(id: $id) { product { id } port } }`, { id: `dataset:${copy.namespace}:${copy.name}` });
+    expect(dataset.dataset).toEqual({ product: { id: 'marketing.sessions' }, port: port.port });
   });
 });
