@@ -158,7 +158,7 @@ describe.skipIf(!available)('ingestion benchmark (PostgreSQL)', () => {
       const db = await fresh();
       const created = await runMesh(['token', 'create', '--team', 'bench', '--format', 'json', '--db', db.url]);
       const { token } = JSON.parse(created.stdout) as { token: string };
-      const serve = await startServe(['--db', db.url]);
+      const serve = await startServe(['--db', db.url], { direct: true });
       try {
         const cpu = await cpuSeconds(serve.child.pid!);
         const bodies = per === 1 ? singles : batches;

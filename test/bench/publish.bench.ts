@@ -85,7 +85,7 @@ describe.skipIf(!available)('publish benchmark (PostgreSQL)', () => {
   it('publishes over HTTP to mesh serve, then republishes unchanged', async () => {
     const db = await fresh();
     const { token } = JSON.parse((await runMesh(['token', 'create', '--team', 'platform-team', '--format', 'json', '--db', db.url])).stdout) as { token: string };
-    const serve = await startServe(['--db', db.url]);
+    const serve = await startServe(['--db', db.url], { direct: true });
     try {
       const client = new CatalogClient(serve.url, token);
       const first = await timed('publish over HTTP (all new)', () => publishRepository(repository, { kind: 'http', client }), (r) => `${r.outcome.products.filter((p) => p.action === 'created').length} created`);

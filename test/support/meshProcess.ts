@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { SERVE_V8_FLAGS } from '../../platform/cli/serveFlags.js';
 
 /** The built CLI (`npm test` builds before it runs the suites). */
 export const MESH_BIN = join(import.meta.dirname, '..', '..', 'dist', 'platform', 'cli', 'bin.js');
@@ -32,10 +33,15 @@ export interface ServeProcess {
   readonly stderr: () => string;
 }
 
-/** Starts `mesh serve --port 0 --format json <args>` and waits for it to listen. */
-export async function startServe(args: readonly string[]): Promise<ServeProcess> {
+/**
+ * Starts `mesh serve --port 0 --format json <args>` and waits for it to listen. By default as a user starts it,
+ * through the launcher that relaunches the server with `SERVE_V8_FLAGS`; `direct: true` starts the server process
+ * itself with those flags, so that `child` is the process doing the work (benchmarks read its CPU time).
+ */
+export async function startServe(args: readonly string[], options: { direct?: boolean } = {}): Promise<ServeProcess> {
   requireBuild();
-  const child = spawn(process.execPath, [MESH_BIN, 'serve', '--port', '0', '--format', 'json', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const flags = options.direct ? SERVE_V8_FLAGS : [];
+  const child = spawn(process.execPath, [...flags, MESH_BIN, 'serve', '--port', '0', '--format', 'json', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (c: Buffer) => (stderr += c));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
